@@ -1,0 +1,32 @@
+/**
+ * neuroportal: neuroscience data portals as DataFrames and plots in TypeScript notebooks.
+ * The public API, listed explicitly.
+ */
+export * as http from "./http/index.js";
+export * as frame from "./frame/index.js";
+export * as demo from "./demo/index.js";
+export { services, REAL_SERVICES } from "./config/index.js";
+export type { Services, ServiceSource } from "./config/index.js";
+export {
+  NeuroportalError,
+  HttpError,
+  NetworkError,
+  TimeoutError,
+  UnexpectedContentError,
+  InvalidArgumentError,
+  UnsafePathError,
+  IntegrityError,
+  isNeuroportalError,
+  isHttpError,
+  isNetworkError,
+  isTimeoutError,
+  isUnexpectedContentError,
+  isInvalidArgumentError,
+  isUnsafePathError,
+  isIntegrityError,
+} from "./http/errors.js";
+export * as allen from "./allen/index.js";
+export * as xnat from "./xnat/index.js";
+export * as s3 from "./s3/index.js";
+export * as display from "./display/index.js";
+export * as notebooks from "./notebooks/index.js";
