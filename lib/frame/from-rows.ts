@@ -44,8 +44,7 @@ function fromTypedRows(rows: (string | number | boolean)[][], columns: readonly 
     return danfoDtype(type);
   });
   if (rows.length === 0) {
-    const empty = Object.fromEntries(columns.map((column) => [column, [] as unknown[]]));
-    return new DataFrame(empty, { columns: [...columns] });
+    return new DataFrame([], { columns: [...columns] });
   }
   return new DataFrame(rows, { columns: [...columns], dtypes });
 }

@@ -13,7 +13,7 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Milliseconds without body data before giving up (default 60 s). */
   idleTimeoutMs?: number;
-  /** Retry policy; defaults to {@link DEFAULT_RETRY} for idempotent requests, none otherwise. */
+  /** Retry policy for idempotent requests (default {@link DEFAULT_RETRY}); other requests are never retried. */
   retry?: RetryPolicy | false;
   /** Allows retrying a POST that has no side effects (an XNAT search). */
   idempotent?: boolean;
@@ -40,7 +40,8 @@ const IDEMPOTENT: ReadonlySet<string> = new Set(["GET", "HEAD", "PUT", "DELETE"]
  */
 export async function request(url: string | URL, options: RequestOptions = {}): Promise<BufferedResponse> {
   const method = options.method ?? "GET";
-  const policy = options.retry === false ? NO_RETRY : options.retry ?? (IDEMPOTENT.has(method) || options.idempotent ? DEFAULT_RETRY : NO_RETRY);
+  const retrySafe = IDEMPOTENT.has(method) || options.idempotent === true;
+  const policy = options.retry === false || !retrySafe ? NO_RETRY : options.retry ?? DEFAULT_RETRY;
   for (let attempt = 0; ; attempt++) {
     try {
       const response = await openResponse(url, options);

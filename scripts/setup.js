@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+"use strict";
+/**
+ * Installs whatever a fresh clone lacks, so that `npm start` and `npm test` are the whole set-up:
+ * node packages (npm ci), Debian packages (as root; otherwise a message naming them), the
+ * compiled library, and the tslab kernelspec. Idempotent and quick when nothing is missing.
+ *
+ * usage: node scripts/setup.js [--for=start|test|bench]
+ */
+const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..");
+const purpose = (process.argv.find((a) => a.startsWith("--for=")) || "--for=start").slice(6);
+
+const DEBIAN = {
+  start: ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "jupyter-client", "jupyter-nbformat"],
+  test: ["chromium", "python3-pyxnat", "python3-boto"],
+  bench: ["python3-pyxnat", "python3-boto", "python3-pandas", "awscli", "rclone"],
+};
+
+function log(message) {
+  process.stderr.write(`setup: ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: "inherit", cwd: ROOT, ...options });
+  if (result.status !== 0) {
+    log(`\`${command} ${args.join(" ")}\` failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status || 1);
+  }
+}
+
+function missingDebianPackages(names) {
+  return names.filter((name) => {
+    const result = spawnSync("dpkg-query", ["-W", "-f=${Status}", name], { encoding: "utf8" });
+    return result.status !== 0 || !result.stdout.includes("install ok installed");
+  });
+}
+
+function ensureDebianPackages() {
+  const wanted = [...DEBIAN.start, ...(purpose === "test" ? DEBIAN.test : []), ...(purpose === "bench" ? [...DEBIAN.test, ...DEBIAN.bench] : [])];
+  if (!fs.existsSync("/usr/bin/dpkg-query")) {
+    log(`not a Debian system: make sure Jupyter (notebook, nbconvert, nbclient) is available and set NEUROPORTAL_PYTHON / NEUROPORTAL_JUPYTER (see README, conda: environment.yml)`);
+    return;
+  }
+  const missing = missingDebianPackages([...new Set(wanted)]);
+  if (missing.length === 0) return;
+  if (process.getuid && process.getuid() !== 0) {
+    log(`missing Debian packages: ${missing.join(" ")}`);
+    log(`install them with: sudo apt-get install -y ${missing.join(" ")}`);
+    process.exit(1);
+  }
+  log(`installing Debian packages: ${missing.join(" ")}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  run("apt-get", ["-o", "DPkg::Lock::Timeout=600", "update", "-qq"], { env });
+  run("apt-get", ["-o", "DPkg::Lock::Timeout=600", "install", "-y", "-qq", "--no-install-recommends", ...missing], { env });
+}
+
+function ensureNodePackages() {
+  const marker = path.join(ROOT, "node_modules", ".package-lock.json");
+  const lock = path.join(ROOT, "package-lock.json");
+  const stale = !fs.existsSync(marker) || (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs + 1000);
+  const required = ["tslab", "danfojs-node", "typescript", "mocha", "tsx", "@aws-sdk/client-s3", "s3rver", "neuroportal"];
+  const absent = required.filter((name) => !fs.existsSync(path.join(ROOT, "node_modules", name, "package.json")));
+  if (!stale && absent.length === 0) return;
+  log(absent.length ? `installing node packages (missing: ${absent.join(", ")})` : "installing node packages (package-lock.json changed)");
+  run("npm", ["ci", "--no-audit", "--no-fund"]);
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuilt() {
+  const entry = path.join(ROOT, "dist", "index.js");
+  if (fs.existsSync(entry) && fs.statSync(entry).mtimeMs >= newestMtime(path.join(ROOT, "lib"))) return;
+  log("building the library (dist/)");
+  run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"]);
+}
+
+function ensureKernel() {
+  const spec = path.join(ROOT, "jupyter", "kernels", "tslab", "kernel.json");
+  if (!fs.existsSync(spec)) {
+    log("jupyter/kernels/tslab/kernel.json is missing from the checkout");
+    process.exit(1);
+  }
+  const jupyter = process.env.NEUROPORTAL_JUPYTER || "/usr/bin/jupyter";
+  if (!fs.existsSync(jupyter)) return;
+  const list = spawnSync(jupyter, ["kernelspec", "list", "--json"], { encoding: "utf8", env: { ...process.env, JUPYTER_PATH: "" } });
+  if (list.status === 0 && JSON.parse(list.stdout).kernelspecs.tslab) return;
+  log("registering the tslab kernel for this user (jupyter kernelspec install --user)");
+  run(jupyter, ["kernelspec", "install", "--user", "--name", "tslab", path.dirname(spec)], { stdio: ["ignore", "ignore", "inherit"] });
+}
+
+ensureDebianPackages();
+ensureNodePackages();
+ensureBuilt();
+ensureKernel();
