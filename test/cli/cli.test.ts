@@ -1,0 +1,81 @@
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { PassThrough } from "node:stream";
+import { main } from "../../lib/cli/main.js";
+import { PACKAGE_ROOT } from "../../lib/notebooks/toolchain.js";
+import { requestText } from "../../lib/http/request.js";
+
+function capture() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c) => (out += c));
+  stderr.on("data", (c) => (err += c));
+  return { io: { stdout, stderr, isTTY: false }, out: () => out, err: () => err };
+}
+
+describe("cli: dispatch and argument errors", () => {
+  it("prints help and exits 2 without a command", async () => {
+    const c = capture();
+    assert.equal(await main([], c.io), 2);
+    assert.match(c.out(), /usage: neuroportal <command>/);
+    assert.match(c.out(), /demo/);
+  });
+
+  it("names an unknown command", async () => {
+    const c = capture();
+    assert.equal(await main(["frobnicate"], c.io), 2);
+    assert.match(c.err(), /unknown command "frobnicate"/);
+  });
+
+  it("rejects a bad port with the usage line", async () => {
+    const c = capture();
+    assert.equal(await main(["demo", "--xnat-port", "99999"], c.io), 2);
+    assert.match(c.err(), /--xnat-port takes a port number/);
+  });
+
+  it("rejects an unknown flag", async () => {
+    const c = capture();
+    assert.equal(await main(["demo", "--bogus"], c.io), 2);
+    assert.match(c.err(), /usage: neuroportal demo/);
+  });
+});
+
+describe("cli: neuroportal demo", function () {
+  this.timeout(60_000);
+
+  it("prints one JSON line describing every service, serves them, and stops cleanly on SIGTERM", async () => {
+    const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, "bin", "neuroportal.js"), "demo"], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NEUROPORTAL_DEMO_FILE: path.join(PACKAGE_ROOT, "build", `demo-state-${process.pid}.json`) },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (c) => (stderr += c));
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", (c) => {
+        stdout += c;
+        if (stdout.includes("\n")) resolve(stdout.split("\n")[0]);
+      });
+      child.on("exit", (code) => reject(new Error(`demo exited with ${code}: ${stderr}`)));
+    });
+    const info = JSON.parse(line);
+    const base = /^http:\/\/127\.0\.0\.1:\d+\/$/;
+    assert.match(info.allen.url, base);
+    assert.match(info.xnat.url, base);
+    assert.equal(typeof info.xnat.user, "string");
+    assert.equal(typeof info.xnat.password, "string");
+    assert.match(info.s3.endpoint, base);
+    assert.equal(typeof info.s3.region, "string");
+    assert.ok(Array.isArray(info.s3.buckets) && info.s3.buckets.length > 0);
+    const reference = await requestText(`${info.allen.url}api/v2/data/ReferenceSpace/query.json?criteria=[id$eq10]`);
+    assert.match(reference, /"success":\s*true/);
+    const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    assert.equal(await exit, 0);
+    assert.match(stderr, /stopped/);
+    assert.ok(!stderr.includes(info.xnat.password), "the demo password leaked to stderr");
+  });
+});
