@@ -1,0 +1,30 @@
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** A file to be written: absolute target path and content. */
+export interface PendingFile {
+  path: string;
+  data: Uint8Array;
+}
+
+/**
+ * Writes each file to a hidden temporary name in its target folder, then renames them all
+ * into place. If anything fails, the temporary files are removed and no target name holds
+ * partial content.
+ */
+export async function writeFilesAtomically(files: readonly PendingFile[]): Promise<void> {
+  const temps: { temp: string; target: string }[] = [];
+  try {
+    for (const file of files) {
+      await fs.promises.mkdir(path.dirname(file.path), { recursive: true });
+      const temp = path.join(path.dirname(file.path), `.${path.basename(file.path)}.${process.pid}-${randomBytes(4).toString("hex")}.part`);
+      temps.push({ temp, target: file.path });
+      await fs.promises.writeFile(temp, file.data);
+    }
+    for (const { temp, target } of temps) await fs.promises.rename(temp, target);
+  } catch (error) {
+    await Promise.all(temps.map(({ temp }) => fs.promises.rm(temp, { force: true })));
+    throw error;
+  }
+}

@@ -1,0 +1,96 @@
+import { InvalidArgumentError } from "../http/errors.js";
+import type { Volume } from "./mhd.js";
+
+/** The value Allen grid files use for voxels without data. */
+export const NO_DATA = -1;
+
+/**
+ * Axis to cut across: `x`/`coronal` (fixes the anterior-posterior index; rows y, columns z),
+ * `y`/`horizontal` (rows z, columns x), `z`/`sagittal` (rows y, columns x).
+ */
+export type SliceAxis = "x" | "y" | "z" | "coronal" | "horizontal" | "sagittal";
+
+/** Options of {@link slice}. */
+export interface SliceOptions {
+  /** Value used for no-data voxels (`-1`): `null` (the default; plotly leaves them blank), or keep them with `"keep"`. */
+  noData?: null | "keep";
+}
+
+/** Summary of the voxels that hold data. */
+export interface ValueRange {
+  min: number;
+  max: number;
+  /** Voxels that hold data. */
+  count: number;
+  /** Voxels equal to -1. */
+  noDataCount: number;
+}
+
+/**
+ * A 2-D cut through a volume as rows of numbers (`slice[row][column]`), ready for a heatmap.
+ * No-data voxels (`-1`) become `null` unless `noData: "keep"`.
+ */
+export function slice(volume: Pick<Volume, "dims" | "data">, axis: SliceAxis, index: number, options: SliceOptions = {}): (number | null)[][] {
+  const [nx, ny, nz] = volume.dims;
+  const a = axisLetter(axis);
+  const size = a === "x" ? nx : a === "y" ? ny : nz;
+  if (!Number.isInteger(index) || index < 0 || index >= size) throw new InvalidArgumentError(`slice index ${index} is outside 0..${size - 1} along ${a}`);
+  const keep = options.noData === "keep";
+  const at = (x: number, y: number, z: number) => {
+    const v = volume.data[x + nx * (y + ny * z)];
+    return !keep && v === NO_DATA ? null : v;
+  };
+  const out: (number | null)[][] = [];
+  if (a === "x") for (let y = 0; y < ny; y++) out.push(Array.from({ length: nz }, (_, z) => at(index, y, z)));
+  else if (a === "y") for (let z = 0; z < nz; z++) out.push(Array.from({ length: nx }, (_, x) => at(x, index, z)));
+  else for (let y = 0; y < ny; y++) out.push(Array.from({ length: nx }, (_, x) => at(x, y, index)));
+  return out;
+}
+
+/** Minimum and maximum over the voxels that hold data (ignoring `-1`), with counts. */
+export function valueRange(volume: Pick<Volume, "data">): ValueRange {
+  let min = Infinity;
+  let max = -Infinity;
+  let count = 0;
+  let noDataCount = 0;
+  for (const v of volume.data) {
+    if (v === NO_DATA) {
+      noDataCount++;
+      continue;
+    }
+    if (v < min) min = v;
+    if (v > max) max = v;
+    count++;
+  }
+  return count === 0 ? { min: NaN, max: NaN, count, noDataCount } : { min, max, count, noDataCount };
+}
+
+/** A float copy of the voxels with `-1` replaced by NaN, so sums and means skip them. */
+export function maskNoData(volume: Pick<Volume, "data">): Float64Array {
+  const out = new Float64Array(volume.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = volume.data[i] === NO_DATA ? NaN : volume.data[i];
+  return out;
+}
+
+/** True for each voxel that holds data (not `-1`). */
+export function hasData(volume: Pick<Volume, "data">): Uint8Array {
+  const out = new Uint8Array(volume.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = volume.data[i] === NO_DATA ? 0 : 1;
+  return out;
+}
+
+function axisLetter(axis: SliceAxis): "x" | "y" | "z" {
+  switch (axis) {
+    case "x":
+    case "coronal":
+      return "x";
+    case "y":
+    case "horizontal":
+      return "y";
+    case "z":
+    case "sagittal":
+      return "z";
+    default:
+      throw new InvalidArgumentError(`unknown slice axis ${JSON.stringify(axis)}`, "use x/coronal, y/horizontal or z/sagittal");
+  }
+}
