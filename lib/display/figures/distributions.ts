@@ -1,0 +1,103 @@
+import { InvalidArgumentError } from "../../http/errors.js";
+import type { FrameLike } from "../table-data.js";
+import { columnValues, finite, isFrame, numbersOf, numericColumn, type NumberSource } from "./columns.js";
+import { axisTitle, baseLayout, compact, type Figure, type TitleOptions, type Trace } from "./figure.js";
+
+/** Options of `histogram`. */
+export interface HistogramOptions extends TitleOptions {
+  /** Approximate number of bins (plotly picks nice edges). */
+  bins?: number;
+  /** A column of the frame: one overlaid histogram per group. */
+  by?: string;
+  /** Trace name (legend entry) for a single histogram. */
+  name?: string;
+  color?: string;
+}
+
+/** Options of `box` and `violin`. */
+export interface GroupPlotOptions extends TitleOptions {
+  /** Group order; defaults to first appearance. */
+  order?: string[];
+  /** Draw every point beside the box (default: only outliers). */
+  points?: boolean;
+}
+
+/**
+ * A histogram of numbers (array, typed array or Series), or of a DataFrame column:
+ * `histogram(values, opts)` or `histogram(frame, "neo_neofac_a", opts)`. Missing values are left out.
+ */
+export function histogram(source: NumberSource | FrameLike, columnOrOptions?: string | HistogramOptions, maybeOptions: HistogramOptions = {}): Figure {
+  const options = typeof columnOrOptions === "object" ? columnOrOptions : maybeOptions;
+  const column = typeof columnOrOptions === "string" ? columnOrOptions : undefined;
+  const layout = { ...baseLayout(options), xaxis: compact({ title: axisTitle(options.xTitle ?? column) }), yaxis: { title: { text: options.yTitle ?? "count" } }, bargap: 0.04 };
+  const traceOf = (values: number[], name: string | undefined, overlay: boolean): Trace =>
+    compact({
+      type: "histogram",
+      x: finite(values),
+      name,
+      nbinsx: options.bins,
+      opacity: overlay ? 0.6 : undefined,
+      marker: options.color !== undefined && !overlay ? { color: options.color } : undefined,
+    });
+  if (isFrame(source)) {
+    if (column === undefined) throw new InvalidArgumentError("histogram(frame, column) needs the name of the column to draw", `use one of: ${source.columns.join(", ")}`);
+    const values = numericColumn(source, column);
+    if (options.by === undefined) return { data: [traceOf(values, options.name ?? column, false)], layout };
+    const groups = groupBy(values, columnValues(source, options.by), undefined);
+    return { data: groups.map(([name, v]) => traceOf(v, name, true)), layout: { ...layout, barmode: "overlay", legend: { title: { text: options.by } } } };
+  }
+  return { data: [traceOf(numbersOf(source), options.name, false)], layout: { ...layout, showlegend: false } };
+}
+
+/** Box plots of a numeric column by group: `box(frame, "neo_neofac_n", "gender")`, or `box({A: [...], B: [...]})`. */
+export function box(source: FrameLike | Record<string, NumberSource>, value?: string | GroupPlotOptions, by?: string, options: GroupPlotOptions = {}): Figure {
+  return groupFigure("box", source, value, by, options);
+}
+
+/** Violin plots (with inner box and mean line) of a numeric column by group; same arguments as `box`. */
+export function violin(source: FrameLike | Record<string, NumberSource>, value?: string | GroupPlotOptions, by?: string, options: GroupPlotOptions = {}): Figure {
+  return groupFigure("violin", source, value, by, options);
+}
+
+function groupFigure(type: "box" | "violin", source: FrameLike | Record<string, NumberSource>, value: string | GroupPlotOptions | undefined, by: string | undefined, maybeOptions: GroupPlotOptions): Figure {
+  const options = typeof value === "object" ? value : maybeOptions;
+  let groups: [string, number[]][];
+  let valueName: string | undefined;
+  if (isFrame(source)) {
+    if (typeof value !== "string") throw new InvalidArgumentError(`${type}(frame, valueColumn, groupColumn?) needs the value column`, `use one of: ${source.columns.join(", ")}`);
+    valueName = value;
+    const values = numericColumn(source, value);
+    groups = by === undefined ? [[value, finite(values)]] : groupBy(values, columnValues(source, by), options.order);
+  } else {
+    groups = Object.entries(source).map(([name, values]) => [name, finite(numbersOf(values))]);
+    if (options.order) groups = orderGroups(groups, options.order);
+  }
+  const data = groups.map(([name, values]): Trace =>
+    type === "box"
+      ? { type: "box", name, y: values, boxmean: true, boxpoints: options.points ? "all" : "outliers", jitter: options.points ? 0.4 : undefined }
+      : { type: "violin", name, y: values, box: { visible: true }, meanline: { visible: true }, points: options.points ? "all" : "outliers" },
+  ).map((trace) => compact(trace));
+  return {
+    data,
+    layout: { ...baseLayout(options), showlegend: false, xaxis: compact({ title: axisTitle(options.xTitle ?? by) }), yaxis: compact({ title: axisTitle(options.yTitle ?? valueName) }) },
+  };
+}
+
+/** Splits values by the group label in the same row; missing values and missing labels are left out. */
+function groupBy(values: number[], labels: unknown[], order: string[] | undefined): [string, number[]][] {
+  const groups = new Map<string, number[]>();
+  values.forEach((v, i) => {
+    const label = labels[i];
+    if (label === null || label === undefined || label === "" || (typeof label === "number" && Number.isNaN(label)) || !Number.isFinite(v)) return;
+    const key = String(label);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(v);
+  });
+  const list = [...groups.entries()];
+  return order ? orderGroups(list, order) : list;
+}
+
+function orderGroups(groups: [string, number[]][], order: string[]): [string, number[]][] {
+  const rank = (name: string) => (order.indexOf(name) < 0 ? order.length : order.indexOf(name));
+  return [...groups].sort((a, b) => rank(a[0]) - rank(b[0]));
+}

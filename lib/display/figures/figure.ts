@@ -1,0 +1,37 @@
+/** One plotly trace (scatter, bar, histogram, box, violin, heatmap...): plain JSON. */
+export type Trace = { type?: string } & Record<string, unknown>;
+
+/** A plotly layout object: plain JSON. */
+export type Layout = Record<string, unknown>;
+
+/** A plotly figure as `plot` takes it and the builders return it: plain, serialisable JSON. */
+export interface Figure {
+  data: Trace[];
+  layout?: Layout;
+  config?: Record<string, unknown>;
+}
+
+/** Titles most builders accept. */
+export interface TitleOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+}
+
+/** A plotly axis title object, or undefined when there is no title. */
+export function axisTitle(text: string | undefined): { text: string } | undefined {
+  return text === undefined ? undefined : { text };
+}
+
+/** The layout fields shared by every builder: title and compact margins. */
+export function baseLayout(options: TitleOptions): Layout {
+  return {
+    ...(options.title !== undefined ? { title: { text: options.title } } : {}),
+    margin: { t: options.title !== undefined ? 48 : 24, r: 24, b: 56, l: 64 },
+  };
+}
+
+/** Drops undefined fields so figures serialise the same way they compare in tests. */
+export function compact<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
