@@ -1,0 +1,89 @@
+import type * as http from "node:http";
+import { ArchiveCache, GRID_VOLUMES, GridVolume } from "./archives.js";
+import { buildCatalog, CatalogRecord } from "./catalog.js";
+import { evaluate } from "./rma-eval.js";
+import { legacyQuery, normalizedQuery, parseQueryString, RmaQuery, RmaRequestError } from "./rma-query.js";
+
+/** The demo's data: catalog records and the zip cache. */
+export interface AllenDemoData {
+  catalog: Map<string, CatalogRecord[]>;
+  archives: ArchiveCache;
+}
+
+/** Builds the demo's records and zip cache (zips are built on first request, then reused). */
+export function createAllenDemoData(): AllenDemoData {
+  return { catalog: buildCatalog(), archives: new ArchiveCache() };
+}
+
+/**
+ * The single request handler of the Allen demo: RMA queries, well-known file downloads and
+ * grid downloads. Repeated slashes in paths are tolerated (the seed builds `//api/v2/...`).
+ */
+export function createAllenHandler(data: AllenDemoData = createAllenDemoData()): http.RequestListener {
+  return (req, res) => {
+    try {
+      if (req.method !== "GET" && req.method !== "HEAD") return sendEnvelopeError(res, 405, `method ${req.method} is not allowed; the Allen API is read-only`);
+      const raw = req.url ?? "/";
+      const at = raw.indexOf("?");
+      const pathname = (at < 0 ? raw : raw.slice(0, at)).replace(/\/{2,}/g, "/");
+      const params = parseQueryString(at < 0 ? "" : raw.slice(at + 1));
+      route(data, pathname, params, req, res);
+    } catch (error) {
+      if (error instanceof RmaRequestError) return sendEnvelopeError(res, error.status, error.message);
+      sendEnvelopeError(res, 500, `internal error: ${(error as Error).message}`);
+    }
+  };
+}
+
+function route(data: AllenDemoData, pathname: string, params: Map<string, string>, req: http.IncomingMessage, res: http.ServerResponse): void {
+  let m: RegExpExecArray | null;
+  if ((m = /^\/api\/v2\/data\/query\.(\w+)$/.exec(pathname))) return answerQuery(data, res, m[1], normalizedQuery(params));
+  if ((m = /^\/api\/v2\/data\/([A-Z]\w*)\/query\.(\w+)$/.exec(pathname))) return answerQuery(data, res, m[2], legacyQuery(m[1], params));
+  if ((m = /^\/api\/v2\/data\/([A-Z]\w*)\/(\d+)\.(\w+)$/.exec(pathname))) {
+    const query = legacyQuery(m[1], params);
+    query.filters.push({ attribute: "id", op: "eq", values: [m[2]] });
+    return answerQuery(data, res, m[3], query, `${m[1]} ${m[2]} does not exist`);
+  }
+  if ((m = /^\/api\/v2\/well_known_file_download\/(\d+)$/.exec(pathname))) {
+    const file = data.archives.wellKnownFile(Number(m[1]));
+    if (!file) return sendEnvelopeError(res, 404, `WellKnownFile ${m[1]} does not exist`);
+    return sendZip(req, res, file.zip, file.fileName);
+  }
+  if ((m = /^\/grid_data\/download\/(\d+)$/.exec(pathname))) {
+    const include = params.get("include")?.split(",").map((s) => s.trim()).filter(Boolean);
+    const unknown = include?.filter((v) => !(GRID_VOLUMES as readonly string[]).includes(v));
+    if (unknown?.length) return sendEnvelopeError(res, 400, `unknown grid volume ${unknown.join(", ")}; choose from ${GRID_VOLUMES.join(", ")}`);
+    const zip = data.archives.grid(Number(m[1]), include as GridVolume[] | undefined);
+    if (!zip) return sendEnvelopeError(res, 404, `SectionDataSet ${m[1]} does not exist or has no grid data`);
+    return sendZip(req, res, zip, `${m[1]}.zip`);
+  }
+  if (pathname === "/" || pathname === "") {
+    return sendJson(res, 200, { service: "neuroportal Allen Brain Atlas API demo", models: [...data.catalog.keys()], endpoints: ["api/v2/data/<Model>/query.json", "api/v2/data/query.json?criteria=model::<Model>,...", "api/v2/well_known_file_download/<id>", "grid_data/download/<id>"] });
+  }
+  sendEnvelopeError(res, 404, `no such resource: ${pathname}`);
+}
+
+function answerQuery(data: AllenDemoData, res: http.ServerResponse, format: string, query: RmaQuery, notFound?: string): void {
+  if (format !== "json") throw new RmaRequestError(`the demo server answers .json only, not .${format}`);
+  const records = data.catalog.get(query.model);
+  if (!records) throw new RmaRequestError(`unknown model ${query.model}; the demo knows ${[...data.catalog.keys()].join(", ")}`);
+  const result = evaluate(records, query);
+  if (notFound && result.totalRows === 0) return sendEnvelopeError(res, 404, notFound);
+  sendJson(res, 200, { success: true, id: 0, start_row: result.startRow, num_rows: result.rows.length, total_rows: result.totalRows, msg: result.rows });
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": text.length });
+  res.end(res.req?.method === "HEAD" ? undefined : text);
+}
+
+/** The RMA failure envelope: `success: false` with the reason in `msg`. */
+function sendEnvelopeError(res: http.ServerResponse, status: number, message: string): void {
+  sendJson(res, status, { success: false, id: -1, start_row: 0, num_rows: 0, total_rows: 0, msg: message });
+}
+
+function sendZip(req: http.IncomingMessage, res: http.ServerResponse, zip: Buffer, fileName: string): void {
+  res.writeHead(200, { "content-type": "application/zip", "content-length": zip.length, "content-disposition": `attachment; filename="${fileName}"` });
+  res.end(req.method === "HEAD" ? undefined : zip);
+}

@@ -1,0 +1,95 @@
+import type { CatalogRecord } from "./catalog.js";
+import { Filter, RmaQuery, RmaRequestError } from "./rma-query.js";
+
+/** Associations that are one object (belongs_to) rather than a list. */
+const SINGULAR = new Set(["plane_of_section"]);
+
+/** The demo's page-size rules: default 50 rows, at most 2000 per answer (also for `all`). */
+export const PAGE_CAP = 2000;
+
+/** One page of an evaluated query. */
+export interface QueryResult {
+  rows: Record<string, unknown>[];
+  startRow: number;
+  totalRows: number;
+}
+
+/** Filters, orders, pages and shapes the records of one model. */
+export function evaluate(records: readonly CatalogRecord[], query: RmaQuery): QueryResult {
+  const associationNames = new Set(records.flatMap((r) => Object.keys(r.associations)));
+  for (const include of query.includes) {
+    if (records.length && !associationNames.has(include.association)) throw new RmaRequestError(`${query.model} has no association ${include.association}`);
+  }
+  const matching = records.filter((record) =>
+    query.filters.every((filter) => {
+      if (!filter.association) return matches(record.fields, filter);
+      const related = record.associations[filter.association];
+      if (!related) throw new RmaRequestError(`${query.model} has no association ${filter.association}`);
+      return related.some((item) => matches(item, filter));
+    }),
+  );
+  const sorted = [...matching];
+  const order = query.order.length ? query.order : [{ attribute: "id", descending: false }];
+  sorted.sort((a, b) => {
+    for (const { attribute, descending } of order) {
+      const c = compare(a.fields[attributeName(attribute)], b.fields[attributeName(attribute)]);
+      if (c !== 0) return descending ? -c : c;
+    }
+    return 0;
+  });
+  const size = query.numRows === "all" ? PAGE_CAP : Math.min(query.numRows, PAGE_CAP);
+  const page = sorted.slice(query.startRow, query.startRow + size);
+  const rows = page.map((record) => {
+    const row: Record<string, unknown> = query.only ? Object.fromEntries(query.only.map((k) => [attributeName(k), record.fields[attributeName(k)]])) : { ...record.fields };
+    for (const include of query.includes) {
+      const items = (record.associations[include.association] ?? []).filter((item) => include.filters.every((f) => matches(item, f)));
+      row[include.association] = SINGULAR.has(include.association) ? items[0] ?? null : items;
+    }
+    return row;
+  });
+  return { rows, startRow: query.startRow, totalRows: sorted.length };
+}
+
+function attributeName(attribute: string): string {
+  const at = attribute.lastIndexOf(".");
+  return at < 0 ? attribute : attribute.slice(at + 1);
+}
+
+function matches(item: Record<string, unknown>, filter: Filter): boolean {
+  const value = item[attributeName(filter.attribute)];
+  if (filter.op === "exists") return value !== undefined && value !== null;
+  if (value === undefined && !(attributeName(filter.attribute) in item)) throw new RmaRequestError(`unknown attribute ${filter.attribute}`);
+  const text = value === null || value === undefined ? "" : String(value);
+  const [wanted] = filter.values;
+  switch (filter.op) {
+    case "eq":
+      return text === wanted;
+    case "ne":
+      return text !== wanted;
+    case "li":
+      return like(wanted, false).test(text);
+    case "il":
+      return like(wanted, true).test(text);
+    case "in":
+      return filter.values.includes(text);
+    default: {
+      const c = compare(value, numericOrText(wanted));
+      return filter.op === "gt" ? c > 0 : filter.op === "lt" ? c < 0 : filter.op === "ge" ? c >= 0 : c <= 0;
+    }
+  }
+}
+
+function like(pattern: string, insensitive: boolean): RegExp {
+  const body = pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\%]/g, "\\$&")).join(".*");
+  return new RegExp(`^${body}$`, insensitive ? "is" : "s");
+}
+
+const numericOrText = (v: string): number | string => (v !== "" && Number.isFinite(Number(v)) ? Number(v) : v);
+
+function compare(a: unknown, b: unknown): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  if (a === b) return 0;
+  if (a === undefined || a === null) return -1;
+  if (b === undefined || b === null) return 1;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}
