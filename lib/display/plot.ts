@@ -35,7 +35,7 @@ export function toPlotHtml(figure: Figure, options: PlotHtmlOptions): string {
     `(function(){var f=${spec},id=${idJson},t=0;` +
     `function el(){var all=document.querySelectorAll('[id="'+id+'"]'),i;for(i=all.length-1;i>=0;i--){if(!all[i].classList.contains("js-plotly-plot"))return all[i];}return all[all.length-1];}` +
     `function go(){var e=el();if(window.Plotly&&e){window.Plotly.newPlot(e,f.data,f.layout,f.config);}` +
-    `else if(t++<400){setTimeout(go,25);}` +
+    `else if(400>t++){setTimeout(go,25);}` +
     `else if(e){e.textContent="This chart needs plotly.js, which the first chart of the notebook embeds: run all cells from the top (or trust the notebook).";}}go();})();`;
   return (
     (options.includePlotly ? plotlyBundleScript() : "") +
