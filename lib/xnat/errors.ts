@@ -1,0 +1,155 @@
+import { NeuroportalError } from "../http/errors.js";
+
+/** The XNAT server rejected the user name or password (or the session could not be re-established). */
+export class AuthenticationError extends NeuroportalError {
+  readonly user: string;
+  constructor(user: string, url: string, detail = "the server rejected the user name or password") {
+    super("E_XNAT_AUTH", `XNAT login as ${JSON.stringify(user)} failed: ${detail}`, {
+      url,
+      hint: "check the password (NEUROPORTAL_XNAT_USER / NEUROPORTAL_XNAT_PASSWORD or ~/.netrc); XNAT locks an account after 20 failed logins, so the client never retries a failed login",
+    });
+    this.user = user;
+  }
+}
+
+/** No user name or password was given, and none was found in the environment or ~/.netrc. */
+export class MissingCredentialsError extends NeuroportalError {
+  constructor(host: string) {
+    super("E_XNAT_NO_CREDENTIALS", `no XNAT credentials for ${host}`, {
+      hint: "pass { user, password } to connect(), set NEUROPORTAL_XNAT_USER and NEUROPORTAL_XNAT_PASSWORD, or add a `machine` entry to ~/.netrc",
+    });
+  }
+}
+
+/** Credentials would travel in clear text (plain http to a non-loopback host). */
+export class InsecureConnectionError extends NeuroportalError {
+  constructor(url: string) {
+    super("E_XNAT_INSECURE", "refusing to send XNAT credentials over plain http to a host that is not this machine", {
+      url,
+      hint: "use the https:// address of the server, or pass { allowInsecure: true } if you accept that the password can be read on the network",
+    });
+  }
+}
+
+/** The project, subject, experiment or search resource does not exist (or is not visible to this user). */
+export class NotFoundError extends NeuroportalError {
+  readonly what: string;
+  constructor(what: string, url: string) {
+    super("E_XNAT_NOT_FOUND", `${what} was not found`, {
+      url,
+      hint: "check the identifier (IDs and labels are case-sensitive); XNAT also answers 404 for private projects you cannot see",
+    });
+    this.what = what;
+  }
+}
+
+/** The user is logged in but not allowed to read the resource (HTTP 403). */
+export class AccessDeniedError extends NeuroportalError {
+  readonly what: string;
+  constructor(what: string, url: string) {
+    super("E_XNAT_FORBIDDEN", `access to ${what} was denied`, { url, hint: "ask the project owner for access, or accept the data use terms on the site" });
+    this.what = what;
+  }
+}
+
+/** The session was closed with close(); create a new connection to continue. */
+export class SessionClosedError extends NeuroportalError {
+  constructor(url: string) {
+    super("E_XNAT_CLOSED", "this XNAT connection was closed", { url, hint: "call xnat.connect() again" });
+  }
+}
+
+/** An XML document is not well-formed. */
+export class XmlFormatError extends NeuroportalError {
+  readonly line?: number;
+  readonly column?: number;
+  constructor(detail: string, source: string, position: { line?: number; column?: number } = {}) {
+    const where = position.line === undefined ? "" : ` at line ${position.line}, column ${position.column ?? 0}`;
+    super("E_XML_MALFORMED", `the XML document from ${source} is not well-formed${where}: ${detail}`, {
+      hint: "the server sent a broken or truncated document; fetch it again, and report it if it persists",
+    });
+    this.line = position.line;
+    this.column = position.column;
+  }
+}
+
+/** An XML document declares a DOCTYPE or entities, which are never expanded (XXE, entity bombs). */
+export class UnsafeXmlError extends NeuroportalError {
+  constructor(construct: string, source: string) {
+    super("E_XML_UNSAFE", `the XML document from ${source} contains a ${construct} declaration, which is refused`, {
+      hint: "XNAT documents never need DOCTYPE or entity declarations; the response did not come from a genuine XNAT server or was tampered with",
+    });
+  }
+}
+
+/** An xpath expression is not supported or names a namespace prefix the document does not declare. */
+export class XPathError extends NeuroportalError {
+  readonly expression: string;
+  constructor(expression: string, detail: string, hint?: string) {
+    super("E_XPATH", `cannot evaluate xpath ${JSON.stringify(expression)}: ${detail}`, {
+      hint: hint ?? "supported: child steps a/b, //, *, @attr, text(), ., .., and predicates [n], [@attr='v']",
+    });
+    this.expression = expression;
+  }
+}
+
+/** A search constraint is malformed; `where` names the offending part (e.g. `constraints[1][0]`). */
+export class ConstraintError extends NeuroportalError {
+  readonly where: string;
+  constructor(where: string, detail: string, hint?: string, code = "E_XNAT_CONSTRAINT") {
+    super(code, `malformed search constraint at ${where}: ${detail}`, {
+      hint: hint ?? "write constraints as pyxnat does: [[\"type/FIELD\", \"op\", \"value\"], ..., \"AND\"], nesting a list for a sub-group, or use where.and(field(...).gt(...), ...)",
+    });
+    this.where = where;
+  }
+}
+
+/** A search operator that XNAT does not understand. */
+export class UnknownOperatorError extends ConstraintError {
+  readonly operator: string;
+  constructor(where: string, operator: string, known: readonly string[]) {
+    super(where, `unknown operator ${JSON.stringify(operator)}`, `use one of ${known.join(", ")}`, "E_XNAT_OPERATOR");
+    this.operator = operator;
+  }
+}
+
+/** A search field that the data type does not define. */
+export class UnknownFieldError extends NeuroportalError {
+  readonly field: string;
+  readonly dataType: string;
+  readonly suggestions: readonly string[];
+  constructor(field: string, dataType: string, suggestions: readonly string[]) {
+    super("E_XNAT_FIELD", `${JSON.stringify(field)} is not a searchable field of ${dataType}${suggestions.length ? `; did you mean ${suggestions.map((s) => JSON.stringify(s)).join(" or ")}?` : ""}`, {
+      hint: `list the fields with cdb.fields(${JSON.stringify(dataType)}) or search them with cdb.fields(${JSON.stringify(dataType)}, { matching: "words" })`,
+    });
+    this.field = field;
+    this.dataType = dataType;
+    this.suggestions = suggestions;
+  }
+}
+
+/** A data type (xsi type such as `nt:scores`) that the server does not know. */
+export class UnknownDataTypeError extends NeuroportalError {
+  readonly dataType: string;
+  constructor(dataType: string, url: string) {
+    super("E_XNAT_TYPE", `${JSON.stringify(dataType)} is not a searchable data type on this server`, {
+      url,
+      hint: "list the data types with cdb.dataTypes()",
+    });
+    this.dataType = dataType;
+  }
+}
+
+export const isAuthenticationError = (e: unknown): e is AuthenticationError => e instanceof AuthenticationError;
+export const isMissingCredentialsError = (e: unknown): e is MissingCredentialsError => e instanceof MissingCredentialsError;
+export const isInsecureConnectionError = (e: unknown): e is InsecureConnectionError => e instanceof InsecureConnectionError;
+export const isNotFoundError = (e: unknown): e is NotFoundError => e instanceof NotFoundError;
+export const isAccessDeniedError = (e: unknown): e is AccessDeniedError => e instanceof AccessDeniedError;
+export const isSessionClosedError = (e: unknown): e is SessionClosedError => e instanceof SessionClosedError;
+export const isXmlFormatError = (e: unknown): e is XmlFormatError => e instanceof XmlFormatError;
+export const isUnsafeXmlError = (e: unknown): e is UnsafeXmlError => e instanceof UnsafeXmlError;
+export const isXPathError = (e: unknown): e is XPathError => e instanceof XPathError;
+export const isConstraintError = (e: unknown): e is ConstraintError => e instanceof ConstraintError;
+export const isUnknownOperatorError = (e: unknown): e is UnknownOperatorError => e instanceof UnknownOperatorError;
+export const isUnknownFieldError = (e: unknown): e is UnknownFieldError => e instanceof UnknownFieldError;
+export const isUnknownDataTypeError = (e: unknown): e is UnknownDataTypeError => e instanceof UnknownDataTypeError;

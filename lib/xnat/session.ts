@@ -1,0 +1,226 @@
+import { request, type BufferedResponse, type Method } from "../http/request.js";
+import { describeBody } from "../http/request.js";
+import { HttpError, UnexpectedContentError } from "../http/errors.js";
+import { displayUrl, registerSecret } from "../http/redact.js";
+import { CookieJar } from "./cookies.js";
+import type { Credentials } from "./credentials.js";
+import { AccessDeniedError, AuthenticationError, NotFoundError, SessionClosedError } from "./errors.js";
+import { sessionPath, toUrl, type Query } from "./paths.js";
+
+/** What a response body must be; an HTML page instead means "not logged in" (or maintenance). */
+export type Expect = "json" | "xml" | "csv" | "text";
+
+/** One request through the session. */
+export interface SessionRequest {
+  path: string;
+  query?: Query;
+  method?: Method;
+  body?: string;
+  headers?: Record<string, string>;
+  expect: Expect;
+  /** Names the resource in NotFoundError / AccessDeniedError messages, e.g. `project "HCP_Q1"`. */
+  what?: string;
+  /** Allows retrying a POST that changes nothing (a search). */
+  idempotent?: boolean;
+}
+
+/** Counters that show what the session did behind the scenes. */
+export interface SessionStats {
+  /** HTTP requests sent, logins included. */
+  requests: number;
+  /** Successful logins: the first one plus every re-login after an expired session. */
+  logins: number;
+  /** Requests replayed after a re-login. */
+  replays: number;
+}
+
+/** Transport settings of a session. */
+export interface SessionOptions {
+  /** Milliseconds to wait for response headers (default 30 s). */
+  timeoutMs?: number;
+  /** User-Agent header; must not look like a browser (XNAT would redirect instead of answering 401). */
+  userAgent?: string;
+}
+
+const USER_AGENT = "neuroportal-xnat/0.1 (node)";
+
+/**
+ * An authenticated XNAT session: the one place in the xnat module that performs I/O.
+ * Logs in with HTTP Basic on `GET /data/JSESSION`, then sends only the JSESSIONID cookie.
+ * When the server says the session is gone (401, or an HTML login page where data was
+ * expected) it logs in once more and replays the request; a rejected login is never retried.
+ */
+export class XnatSession {
+  readonly base: URL;
+  readonly user: string;
+  readonly #password: string;
+  readonly #options: SessionOptions;
+  readonly #jar = new CookieJar();
+  readonly #memo = new Map<string, Promise<unknown>>();
+  #generation = 0;
+  #login?: Promise<void>;
+  #rejected?: AuthenticationError;
+  #closed = false;
+  readonly #stats: SessionStats = { requests: 0, logins: 0, replays: 0 };
+
+  private constructor(base: URL, credentials: Credentials, options: SessionOptions) {
+    this.base = base;
+    this.user = credentials.user;
+    this.#password = credentials.password;
+    this.#options = options;
+    registerSecret(credentials.password);
+  }
+
+  /** Logs in and returns the session; a wrong password raises {@link AuthenticationError}. */
+  static async open(base: URL, credentials: Credentials, options: SessionOptions = {}): Promise<XnatSession> {
+    const session = new XnatSession(base, credentials, options);
+    await session.#logIn();
+    return session;
+  }
+
+  /** A copy of the counters (requests, logins, replays). */
+  stats(): SessionStats {
+    return { ...this.#stats };
+  }
+
+  /** Sends a request and returns the body text, healing an expired session once. */
+  async send(req: SessionRequest): Promise<string> {
+    if (this.#closed) throw new SessionClosedError(this.base.href);
+    const generation = this.#generation;
+    const first = await this.#exchange(req);
+    if (!this.#looksLoggedOut(first, req)) return this.#accept(first, req);
+    await this.#relogin(generation);
+    this.#stats.replays++;
+    const second = await this.#exchange(req);
+    if (second.status === 401) throw new AuthenticationError(this.user, this.base.href, "the server rejected the request again right after a fresh login");
+    return this.#accept(second, req);
+  }
+
+  /** Caches the promise of `compute` under `key` for the life of the session (failures are not cached). */
+  memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const known = this.#memo.get(key) as Promise<T> | undefined;
+    if (known) return known;
+    const promise = compute();
+    this.#memo.set(key, promise);
+    promise.catch(() => this.#memo.delete(key));
+    return promise;
+  }
+
+  /** Forgets cached lookups (labels, IDs, field lists) so the next call asks the server again. */
+  forget(prefix = ""): void {
+    for (const key of [...this.#memo.keys()]) if (key.startsWith(prefix)) this.#memo.delete(key);
+  }
+
+  /**
+   * Ends the session on the server but keeps the now-stale cookie, exactly as an idle timeout
+   * would; the next request heals it. For demonstrations and tests of self-healing.
+   */
+  async expireOnServer(): Promise<void> {
+    if (this.#closed) throw new SessionClosedError(this.base.href);
+    await this.#raw({ path: sessionPath(), method: "DELETE", expect: "text" }, [200, 401]);
+  }
+
+  /** Ends the session (DELETE /data/JSESSION); later calls raise {@link SessionClosedError}. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#raw({ path: sessionPath(), method: "DELETE", expect: "text" }, [200, 401, 403, 404]);
+    } finally {
+      this.#jar.clear();
+      this.#memo.clear();
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async #relogin(staleGeneration: number): Promise<void> {
+    if (this.#rejected) throw this.#rejected;
+    if (this.#generation !== staleGeneration) return;
+    await this.#logIn();
+  }
+
+  #logIn(): Promise<void> {
+    this.#login ??= this.#performLogin().finally(() => {
+      this.#login = undefined;
+    });
+    return this.#login;
+  }
+
+  async #performLogin(): Promise<void> {
+    if (this.#rejected) throw this.#rejected;
+    this.#jar.clear();
+    const basic = Buffer.from(`${this.user}:${this.#password}`, "utf8").toString("base64");
+    registerSecret(basic);
+    const response = await this.#raw(
+      { path: sessionPath(), expect: "text", headers: { authorization: `Basic ${basic}` } },
+      [401, 403],
+    );
+    const text = response.body.toString("utf8");
+    if (response.status === 401 || response.status === 403) {
+      this.#rejected = new AuthenticationError(this.user, this.base.href);
+      throw this.#rejected;
+    }
+    if (describeBody(text) === "an HTML page") {
+      this.#rejected = new AuthenticationError(this.user, this.base.href, "the server answered with a login page instead of a session");
+      throw this.#rejected;
+    }
+    const token = text.trim();
+    if (!this.#jar.get("JSESSIONID") && /^[\w.-]{16,}$/.test(token)) this.#jar.set("JSESSIONID", token);
+    const sessionId = this.#jar.get("JSESSIONID");
+    if (!sessionId) {
+      throw new UnexpectedContentError("a session id", describeBody(text), toUrl(this.base, sessionPath()).href, undefined, "is this address an XNAT server?");
+    }
+    registerSecret(sessionId);
+    registerSecret(token);
+    this.#generation++;
+    this.#stats.logins++;
+  }
+
+  async #exchange(req: SessionRequest): Promise<BufferedResponse> {
+    return this.#raw(req, [401, 403, 404]);
+  }
+
+  async #raw(req: SessionRequest, acceptStatus: number[]): Promise<BufferedResponse> {
+    const url = toUrl(this.base, req.path, req.query);
+    const headers: Record<string, string> = { "user-agent": this.#options.userAgent ?? USER_AGENT, ...req.headers };
+    const cookie = this.#jar.header();
+    if (cookie && !headers.authorization) headers.cookie = cookie;
+    this.#stats.requests++;
+    const response = await request(url, {
+      method: req.method ?? "GET",
+      headers,
+      body: req.body,
+      idempotent: req.idempotent,
+      acceptStatus,
+      timeoutMs: this.#options.timeoutMs,
+    });
+    const setCookies = response.headers.getSetCookie?.() ?? [];
+    this.#jar.update(setCookies);
+    const sessionId = this.#jar.get("JSESSIONID");
+    if (sessionId) registerSecret(sessionId);
+    return response;
+  }
+
+  #looksLoggedOut(response: BufferedResponse, req: SessionRequest): boolean {
+    if (response.status === 401) return true;
+    if (response.status >= 300) return false;
+    return describeBody(response.body.subarray(0, 400).toString("utf8")) === "an HTML page";
+  }
+
+  #accept(response: BufferedResponse, req: SessionRequest): string {
+    const url = displayUrl(response.url);
+    const what = req.what ?? `the resource ${new URL(response.url).pathname}`;
+    if (response.status === 404) throw new NotFoundError(what, url);
+    if (response.status === 403) throw new AccessDeniedError(what, url);
+    if (response.status >= 400) throw new HttpError(response.status, req.method ?? "GET", url, response.body.subarray(0, 300).toString("utf8"));
+    const text = response.body.toString("utf8");
+    const kind = describeBody(text);
+    if (kind === "an HTML page") {
+      throw new UnexpectedContentError(req.expect.toUpperCase(), kind, url, undefined, "the server sent a web page even after a fresh login; it may be down for maintenance, or the address may not be the XNAT root");
+    }
+    return text;
+  }
+}
