@@ -1,0 +1,189 @@
+import { strict as assert } from "node:assert";
+import type * as http from "node:http";
+import * as allen from "../../lib/allen/index.js";
+import { createAllenDemoData, createAllenHandler, startAllenDemo } from "../../lib/demo/allen/index.js";
+import type { LoopbackServer } from "../../lib/demo/loopback.js";
+import { isUnexpectedContentError } from "../../lib/http/errors.js";
+import { NO_RETRY_HTTP, sendJson, serve } from "./helpers.js";
+
+describe("allen: paged queries against the demo service", function () {
+  let api: string;
+  let stop: () => Promise<void>;
+  before(async () => {
+    const svc = await startAllenDemo();
+    api = svc.info.url;
+    stop = svc.close;
+  });
+  after(() => stop());
+
+  const structures = () => `${api}api/v2/data/Structure/query.json?criteria=[graph_id$eq1]`;
+
+  it("collects every row over several pages, in order, without duplicates", async () => {
+    const urls: string[] = [];
+    const pages: allen.PageInfo[] = [];
+    const rows = await allen.query(structures(), { numRows: 300, onRequest: (u) => urls.push(u), onPage: (p) => pages.push(p) });
+    const total = pages[0].totalRows;
+    assert.ok(total > 2000, `the demo ontology has ${total} structures`);
+    assert.equal(rows.length, total);
+    assert.equal(urls.length, Math.ceil(total / 300));
+    assert.equal(new Set(rows.map((r) => r.id)).size, total);
+    const ids = rows.map((r) => r.id as number);
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), "rows arrive in the server's order (by id)");
+    assert.match(urls[1], /&start_row=300&num_rows=300$/);
+    assert.match(urls[urls.length - 1], new RegExp(`&start_row=${Math.floor(total / 300) * 300}&num_rows=${total % 300}$`));
+  });
+
+  it("gives the same rows sequentially, concurrently, with 2000-row pages and as a normalized query", async () => {
+    const sequential = await allen.query(structures(), { numRows: 700, concurrency: 1 });
+    const concurrent = await allen.query(structures(), { numRows: 700, concurrency: 8 });
+    const big = await allen.query(structures());
+    const normalized = await allen.query(`${api}api/v2/data/query.json?criteria=model::Structure,rma::criteria,[graph_id$eq1]`, { numRows: 900 });
+    assert.deepEqual(concurrent, sequential);
+    assert.deepEqual(big, sequential);
+    assert.deepEqual(normalized, sequential);
+  });
+
+  it("the async generator can stop early", async () => {
+    const seen: unknown[] = [];
+    for await (const row of allen.rows(structures(), { numRows: 100 })) {
+      seen.push(row.id);
+      if (seen.length === 150) break;
+    }
+    assert.equal(seen.length, 150);
+  });
+
+  it("queryFrame builds a DataFrame with the explicit column types", async () => {
+    const frame = await allen.queryFrame(structures(), ["id", "acronym", "depth", "parent_structure_id"], { id: "string", depth: "integer", parent_structure_id: "string" }, { numRows: 1000 });
+    assert.deepEqual(frame.columns, ["id", "acronym", "depth", "parent_structure_id"]);
+    assert.ok(frame.shape[0] > 2000);
+    const firstId = frame.column("id").values[0];
+    assert.equal(typeof firstId, "string");
+    assert.equal(typeof frame.column("depth").values[0], "number");
+  });
+
+  it("the seed's reference-space URL (with the flattened '*' filter and with the full one) pages with startRow/numRows", async () => {
+    const seedUrl = api + "api/v2/data/" + "ReferenceSpace/query.json?criteria=[id$eq10]" + "&include=well_known_files[path$li'*']";
+    const printed: string[] = [];
+    const loose = await allen.query(seedUrl, { paging: "camel", onRequest: (u) => printed.push(u) });
+    assert.deepEqual(printed, [`${seedUrl}&startRow=0&numRows=2000`]);
+    assert.equal(loose.length, 1);
+    const looseFiles = loose[0].well_known_files as { path: string; download_link: string }[];
+    assert.ok(looseFiles.length >= 2);
+    assert.match(looseFiles[0].path, /atlasVolume\.zip$/);
+    const strict = await allen.query(allen.referenceSpaceUrl(api), { paging: "camel" });
+    const strictFiles = strict[0].well_known_files as { path: string; download_link: string }[];
+    assert.deepEqual(strictFiles.map((f) => f.path), [looseFiles[0].path]);
+    assert.match(strictFiles[0].download_link, /^\/api\/v2\/well_known_file_download\/\d+$/);
+  });
+
+  it("success:false from the server (unknown model, bad criteria) is an RmaError carrying the URL", async () => {
+    const url = `${api}api/v2/data/Nonsense/query.json?criteria=[id$eq1]`;
+    await assert.rejects(allen.query(url), (e: unknown) => allen.isRmaError(e) && e.status === 400 && /unknown model Nonsense/.test(e.serverMessage) && e.url!.startsWith(url));
+    await assert.rejects(allen.query(`${api}api/v2/data/Structure/query.json?criteria=[id$zz1]`), allen.isRmaError);
+  });
+});
+
+describe("allen: paging edge cases against hand-made servers", () => {
+  let server: LoopbackServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  /** A server holding `total` rows that answers start_row/num_rows, with hooks to misbehave. */
+  function rowServer(total: number, options: { claimTotal?: number; cap?: number; delayMs?: number; emptyFrom?: number } = {}) {
+    const stats = { requests: 0, inFlight: 0, maxInFlight: 0 };
+    const handler: http.RequestListener = (req, res) => {
+      stats.requests++;
+      stats.inFlight++;
+      stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+      const params = new URL(req.url!, "http://x").searchParams;
+      const start = Number(params.get("start_row") ?? 0);
+      const asked = Number(params.get("num_rows") ?? 50);
+      const size = Math.min(asked, options.cap ?? Infinity);
+      const end = options.emptyFrom !== undefined && start >= options.emptyFrom ? start : Math.min(total, start + size);
+      const msg = Array.from({ length: Math.max(0, end - start) }, (_, i) => ({ id: start + i }));
+      setTimeout(() => {
+        stats.inFlight--;
+        sendJson(res, 200, { success: true, id: 0, start_row: start, num_rows: msg.length, total_rows: options.claimTotal ?? total, msg });
+      }, options.delayMs ?? 0);
+    };
+    return { handler, stats };
+  }
+
+  it("fetches the remaining pages concurrently, bounded by `concurrency`", async () => {
+    const { handler, stats } = rowServer(1000, { delayMs: 40 });
+    server = await serve(handler);
+    const started = Date.now();
+    const rows = await allen.query(`${server.url}api/v2/data/X/query.json`, { numRows: 50, concurrency: 5 });
+    const elapsed = Date.now() - started;
+    assert.equal(rows.length, 1000);
+    assert.deepEqual(rows.map((r) => r.id), Array.from({ length: 1000 }, (_, i) => i));
+    assert.equal(stats.requests, 20);
+    assert.equal(stats.maxInFlight, 5);
+    assert.ok(elapsed < 20 * 40, `concurrent paging took ${elapsed} ms, sequential would take at least 800 ms`);
+    const sequential = rowServer(200, { delayMs: 5 });
+    await server.close();
+    server = await serve(sequential.handler);
+    await allen.query(`${server.url}q.json`, { numRows: 20, concurrency: 1 });
+    assert.equal(sequential.stats.maxInFlight, 1);
+  });
+
+  it("an empty page before total_rows ends with IncompletePagingError, after a bounded number of requests", async () => {
+    const { handler, stats } = rowServer(500, { claimTotal: 520 });
+    server = await serve(handler);
+    const url = `${server.url}api/v2/data/X/query.json`;
+    await assert.rejects(allen.query(url, { numRows: 100, concurrency: 1 }), (e: unknown) => allen.isIncompletePagingError(e) && e.received === 500 && e.totalRows === 520 && e.url === url && e.code === "E_PAGING");
+    assert.ok(stats.requests <= 7, `${stats.requests} requests`);
+  });
+
+  it("an empty page in the middle (concurrent paging) is caught too; incomplete:'stop' keeps the rows that arrived", async () => {
+    const { handler } = rowServer(1000, { emptyFrom: 300 });
+    server = await serve(handler);
+    const url = `${server.url}q.json`;
+    await assert.rejects(allen.query(url, { numRows: 100, concurrency: 4 }), (e: unknown) => allen.isIncompletePagingError(e) && e.received === 300);
+    const kept = await allen.query(url, { numRows: 100, concurrency: 4, incomplete: "stop" });
+    assert.equal(kept.length, 300);
+  });
+
+  it("an empty first page with total_rows > 0 does not loop", async () => {
+    const { handler, stats } = rowServer(10, { emptyFrom: 0 });
+    server = await serve(handler);
+    await assert.rejects(allen.query(`${server.url}q.json`), allen.isIncompletePagingError);
+    assert.equal(stats.requests, 1);
+  });
+
+  it("a server that caps pages below num_rows is paged by the size it delivers", async () => {
+    const { handler } = rowServer(230, { cap: 50 });
+    server = await serve(handler);
+    const rows = await allen.query(`${server.url}q.json`, { numRows: 2000 });
+    assert.deepEqual(rows.map((r) => r.id), Array.from({ length: 230 }, (_, i) => i));
+  });
+
+  it("an HTML maintenance page served with 200 is an UnexpectedContentError naming the URL", async () => {
+    server = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end("<!DOCTYPE html><html><head><title>Site unavailable</title></head><body>The Allen Brain Atlas is down for maintenance.</body></html>");
+    });
+    const url = `${server.url}api/v2/data/Structure/query.json?criteria=[graph_id$eq1]`;
+    await assert.rejects(allen.query(url, { http: NO_RETRY_HTTP }), (e: unknown) => isUnexpectedContentError(e) && e.received === "an HTML page" && e.url!.startsWith(url));
+  });
+
+  it("success:false with HTTP 200 is an RmaError", async () => {
+    server = await serve((_req, res) => sendJson(res, 200, { success: false, id: -1, msg: "Service temporarily disabled" }));
+    await assert.rejects(allen.query(`${server.url}q.json`), (e: unknown) => allen.isRmaError(e) && e.serverMessage === "Service temporarily disabled" && e.status === 200);
+  });
+
+  it("works over the demo handler wrapped by another handler (the fault-injection seam)", async () => {
+    const inner = createAllenHandler(createAllenDemoData());
+    let seen = 0;
+    server = await serve((req, res) => {
+      seen++;
+      inner(req, res);
+    });
+    const rows = await allen.query(`${server.url}api/v2/data/SectionDataSet/query.json?criteria=[id$eq69855739]&include=genes,plane_of_section`);
+    assert.equal(rows.length, 1);
+    assert.equal((rows[0].plane_of_section as { name: string }).name, "sagittal");
+    assert.equal(seen, 1);
+  });
+});
