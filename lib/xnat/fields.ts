@@ -11,7 +11,7 @@ export interface FieldInfo {
   description: string;
   /** The field's data type as the server reports it (`string`, `integer`, `float`, ...). */
   type: string;
-  /** Path of the field in the schema, e.g. `nt:scores/NEO/NEOFAC_A` (the listing's SUMMARY). */
+  /** Path of the field in the schema, e.g. `nt:scores/NEO/NEOFAC_A` ("" when the server does not say). */
   schemaPath: string;
   /** Data type the field belongs to, e.g. `nt:scores`. */
   dataType: string;
@@ -19,7 +19,14 @@ export interface FieldInfo {
   requiresValue: boolean;
 }
 
-/** Reads the rows of a search-fields listing (FIELD_ID, HEADER, SUMMARY, TYPE, REQUIRES_VALUE, DESC, ELEMENT_NAME). */
+/** SCHEMA_PATH when the server sends it, else SUMMARY when it looks like a path (real XNAT puts one there). */
+function schemaPathOf(row: Record<string, string>): string {
+  if (row.SCHEMA_PATH) return row.SCHEMA_PATH;
+  const summary = (row.SUMMARY ?? "").trim();
+  return /^[\w.-]+:[\w.-]+[/.][\w./=-]+$/.test(summary) ? summary : "";
+}
+
+/** Reads the rows of a search-fields listing (FIELD_ID, HEADER, SUMMARY, TYPE, REQUIRES_VALUE, DESC, ELEMENT_NAME, and SCHEMA_PATH where offered). */
 export function fromFieldListing(listing: Listing, dataType: string): FieldInfo[] {
   return listing.rows
     .filter((row) => (row.FIELD_ID ?? "") !== "")
@@ -28,7 +35,7 @@ export function fromFieldListing(listing: Listing, dataType: string): FieldInfo[
       header: row.HEADER ?? "",
       description: row.DESC ?? "",
       type: row.TYPE ?? "",
-      schemaPath: row.SUMMARY ?? "",
+      schemaPath: schemaPathOf(row),
       dataType: row.ELEMENT_NAME || dataType,
       requiresValue: /^(true|1)$/i.test(row.REQUIRES_VALUE ?? ""),
     }));
