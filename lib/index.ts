@@ -30,4 +30,4 @@ export * as xnat from "./xnat/index.js";
 export * as s3 from "./s3/index.js";
 export * as display from "./display/index.js";
 export * as notebooks from "./notebooks/index.js";
-export { show, plot, progress, histogram, box, violin, scatter, scatterMatrix, heatmap, correlationHeatmap, volumeSlice, threeView, toHtmlTable } from "./display/index.js";
+export { show, plot, progress, histogram, box, violin, scatter, scatterMatrix, heatmap, correlationHeatmap, volumeSlice, threeView, toHtmlTable, summarize, groupSummary } from "./display/index.js";

@@ -21,3 +21,4 @@ export type { VolumeLike, VolumeAxis, VolumeSliceOptions, ThreeViewOptions } fro
 export { leastSquares, pearson } from "./figures/statistics.js";
 export type { LineFit } from "./figures/statistics.js";
 export type { NumberSource } from "./figures/columns.js";
+export { summarize, groupSummary, summaryOf, SUMMARY_STATISTICS } from "./summary.js";
