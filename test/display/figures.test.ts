@@ -44,6 +44,9 @@ describe("display: figure builders", () => {
     assert.equal((b.data[0].y as number[]).length, 14);
     assert.equal((b.data[1].y as number[]).length, 26);
     assert.deepEqual(box({ A: [1, 2], B: new Float32Array([3]) }).data.map((t) => [t.name, t.y]), [["A", [1, 2]], ["B", [3]]]);
+    const bySeries = violin({ a: df.column("neo_neofac_a"), n: df.column("neo_neofac_n") });
+    assert.deepEqual(bySeries.data.map((t) => (t.y as number[]).length), [40, 39], "danfo Series are accepted, missing values dropped");
+    assert.equal((histogram(df.column("neo_neofac_n")).data[0].x as number[]).length, 39);
   });
 
   it("scatter with a least-squares trend line (golden)", () => {

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from "../../http/errors.js";
 import type { FrameLike } from "../table-data.js";
 
 /** Numbers as builders take them: an array, a typed array, or a danfo Series. */
-export type NumberSource = ArrayLike<number> | { $isSeries: true; values: unknown[] };
+export type NumberSource = ArrayLike<number> | { readonly $isSeries: boolean; readonly values: unknown };
 
 /** True when the value looks like a danfo DataFrame (columns, index and row values). */
 export function isFrame(value: unknown): value is FrameLike {
@@ -28,7 +28,8 @@ export function toNumber(value: unknown): number {
 
 /** Numbers (NaN where a value is missing or not numeric) from any number source. */
 export function numbersOf(source: NumberSource): number[] {
-  const values = "$isSeries" in source && (source as { $isSeries: unknown }).$isSeries === true ? (source as { values: unknown[] }).values : Array.from(source as ArrayLike<number>);
+  const series = source as { $isSeries?: unknown; values?: unknown };
+  const values: unknown[] = series.$isSeries === true && Array.isArray(series.values) ? series.values : Array.from(source as ArrayLike<number>);
   return values.map(toNumber);
 }
 
