@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { InvalidArgumentError, NeuroportalError } from "../http/errors.js";
+import { InvalidArgumentError } from "../http/errors.js";
+import { AllenNotFoundError } from "./errors.js";
 import { readZip, resolveInside, ZipFormatError } from "../zip/index.js";
 import { writeFilesAtomically, PendingFile } from "./atomic.js";
 import { ATLAS_VOLUME_PATTERN, DEFAULT_API, DEFAULT_PAGE_ROWS, REFERENCE_SPACE_ID } from "./constants.js";
@@ -94,11 +95,11 @@ export async function downloadAtlasVolume(outDir: string, options: AtlasDownload
   const pattern = options.pattern ?? ATLAS_VOLUME_PATTERN;
   const url = referenceSpaceUrl(api, options.referenceSpaceId ?? REFERENCE_SPACE_ID, pattern);
   const spaces = await query(url, { numRows: DEFAULT_PAGE_ROWS, onRequest: options.onRequest, http: options.http });
-  if (spaces.length === 0) throw new NeuroportalError("E_NOT_FOUND", `reference space ${options.referenceSpaceId ?? REFERENCE_SPACE_ID} does not exist`, { url, hint: "check the reference space id (the seed uses 10)" });
+  if (spaces.length === 0) throw new AllenNotFoundError(`reference space ${options.referenceSpaceId ?? REFERENCE_SPACE_ID} does not exist`, url, "check the reference space id (the seed uses 10)");
   const files = Array.isArray(spaces[0].well_known_files) ? (spaces[0].well_known_files as Record<string, unknown>[]) : [];
   const file = files.find((f) => typeof f.path === "string" && /atlasVolume\.zip$/.test(f.path)) ?? files[0];
   if (!file || typeof file.download_link !== "string") {
-    throw new NeuroportalError("E_NOT_FOUND", `reference space ${options.referenceSpaceId ?? REFERENCE_SPACE_ID} lists no well-known file matching ${pattern}`, { url, hint: "check the include filter" });
+    throw new AllenNotFoundError(`reference space ${options.referenceSpaceId ?? REFERENCE_SPACE_ID} lists no well-known file matching ${pattern}`, url, "check the include filter");
   }
   const members = options.members ?? ["atlasVolume.mhd", "atlasVolume.raw"];
   return downloadAndExtract(downloadLinkUrl(api, file.download_link), outDir, { ...options, members });

@@ -47,6 +47,14 @@ export class VolumeSizeError extends NeuroportalError {
   }
 }
 
+/** The API has no record (reference space, well-known file) that the operation needs. */
+export class AllenNotFoundError extends NeuroportalError {
+  constructor(message: string, url: string, hint: string) {
+    super("E_NOT_FOUND", message, { url, hint });
+  }
+}
+
+export const isAllenNotFoundError = (e: unknown): e is AllenNotFoundError => e instanceof AllenNotFoundError;
 export const isRmaError = (e: unknown): e is RmaError => e instanceof RmaError;
 export const isIncompletePagingError = (e: unknown): e is IncompletePagingError => e instanceof IncompletePagingError;
 export const isMetaImageError = (e: unknown): e is MetaImageError => e instanceof MetaImageError;

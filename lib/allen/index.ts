@@ -17,5 +17,5 @@ export { readVolume, parseMetaImageHeader, decodeVoxels, voxelBytes, expectedDat
 export type { Volume, MetaImageHeader, ElementType, VoxelArray } from "./mhd.js";
 export { slice, valueRange, maskNoData, hasData, NO_DATA } from "./volume.js";
 export type { SliceAxis, SliceOptions, ValueRange } from "./volume.js";
-export { RmaError, IncompletePagingError, MetaImageError, VolumeSizeError, isRmaError, isIncompletePagingError, isMetaImageError, isVolumeSizeError } from "./errors.js";
+export { RmaError, IncompletePagingError, MetaImageError, VolumeSizeError, AllenNotFoundError, isRmaError, isIncompletePagingError, isMetaImageError, isVolumeSizeError, isAllenNotFoundError } from "./errors.js";
 export { ZipFormatError, isZipFormatError } from "../zip/index.js";

@@ -1,5 +1,5 @@
 import type { DataFrame } from "danfojs-node";
-import { InvalidArgumentError } from "../http/errors.js";
+import { HttpError, InvalidArgumentError } from "../http/errors.js";
 import { request, RequestOptions } from "../http/request.js";
 import { fromRecords } from "../frame/from-rows.js";
 import type { ColumnTypes } from "../frame/types.js";
@@ -37,12 +37,16 @@ export interface QueryOptions {
   http?: RequestOptions;
 }
 
-const ERROR_STATUSES = [400, 404, 422, 500];
+const ERROR_STATUSES = [400, 404, 422];
 
 /** Fetches and checks one page. */
 export async function fetchPage(url: string, http: RequestOptions = {}): Promise<RmaPage<RmaRow>> {
   const response = await request(url, { ...http, headers: { accept: "application/json", ...http.headers }, acceptStatus: ERROR_STATUSES });
-  const page = parseEnvelope<RmaRow>(response.body.toString("utf8"), url, response.status);
+  const text = response.body.toString("utf8");
+  if (response.status >= 400 && !text.trimStart().startsWith("{")) {
+    throw new HttpError(response.status, "GET", url, text.slice(0, 300), "check the model name, criteria and ids in the URL");
+  }
+  const page = parseEnvelope<RmaRow>(text, url, response.status);
   if (response.status >= 400) throw new RmaError(`HTTP ${response.status} although the envelope says success`, url, response.status);
   return page;
 }

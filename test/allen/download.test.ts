@@ -72,6 +72,12 @@ describe("allen: downloads against the demo service", () => {
     assert.deepEqual(listFiles(dir), []);
   });
 
+  it("a missing reference space or a filter matching no file is an AllenNotFoundError", async () => {
+    await assert.rejects(allen.downloadAtlasVolume(dir, { api, referenceSpaceId: 99 }), (e: unknown) => allen.isAllenNotFoundError(e) && /reference space 99 does not exist/.test((e as Error).message));
+    await assert.rejects(allen.downloadAtlasVolume(dir, { api, pattern: "*nothing.zip" }), (e: unknown) => allen.isAllenNotFoundError(e) && /no well-known file matching \*nothing\.zip/.test((e as Error).message));
+    assert.deepEqual(listFiles(dir), []);
+  });
+
   it("rejects bad arguments before any request", async () => {
     await assert.rejects(allen.downloadGridFile(-3, dir, { api }), /positive whole number/);
     await assert.rejects(allen.downloadGridFile(1.5, dir, { api }), /positive whole number/);

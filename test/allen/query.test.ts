@@ -3,7 +3,7 @@ import type * as http from "node:http";
 import * as allen from "../../lib/allen/index.js";
 import { createAllenDemoData, createAllenHandler, startAllenDemo } from "../../lib/demo/allen/index.js";
 import type { LoopbackServer } from "../../lib/demo/loopback.js";
-import { isUnexpectedContentError } from "../../lib/http/errors.js";
+import { isHttpError, isUnexpectedContentError } from "../../lib/http/errors.js";
 import { NO_RETRY_HTTP, sendJson, serve } from "./helpers.js";
 
 describe("allen: paged queries against the demo service", function () {
@@ -167,6 +167,15 @@ describe("allen: paging edge cases against hand-made servers", () => {
     });
     const url = `${server.url}api/v2/data/Structure/query.json?criteria=[graph_id$eq1]`;
     await assert.rejects(allen.query(url, { http: NO_RETRY_HTTP }), (e: unknown) => isUnexpectedContentError(e) && e.received === "an HTML page" && e.url!.startsWith(url));
+  });
+
+  it("a 404 or 500 answered with an HTML page is an HttpError with the status", async () => {
+    server = await serve((req, res) => {
+      res.writeHead(req.url!.includes("missing") ? 404 : 500, { "content-type": "text/html" });
+      res.end("<html><body>Not here</body></html>");
+    });
+    await assert.rejects(allen.query(`${server.url}missing/query.json`), (e: unknown) => isHttpError(e) && e.status === 404);
+    await assert.rejects(allen.query(`${server.url}broken/query.json`, { http: { retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2, statuses: [500] } } }), (e: unknown) => isHttpError(e) && e.status === 500);
   });
 
   it("success:false with HTTP 200 is an RmaError", async () => {
