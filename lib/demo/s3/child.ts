@@ -15,7 +15,7 @@ const START_TIMEOUT_MS = 20_000;
  * any host process (CLI, mocha, tslab kernel) without special flags. The child exits when this
  * process goes away.
  */
-export async function startS3rverChild(config: { directory: string; accessKeyId: string; secretAccessKey: string }, scratch: string): Promise<S3rverChild> {
+export async function startS3rverChild(config: { directory: string }, scratch: string): Promise<S3rverChild> {
   const child = spawn(process.execPath, ["--openssl-legacy-provider", runnerPath(scratch)], {
     stdio: ["pipe", "ignore", "pipe", "ipc"],
     env: { ...process.env, NODE_OPTIONS: "" },

@@ -18,6 +18,7 @@ const LIST_SUBRESOURCES = ["acl", "cors", "location", "logging", "policy", "tagg
  * prefixes of folders that hold only folders), and forwards everything else unchanged.
  */
 export function createS3FrontHandler(options: S3FrontOptions): http.RequestListener {
+  const keyLists = new KeyListCache(options.upstreamPort);
   return (req, res) => {
     const decision = authorize({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers }, options.keys, !options.requireCredentials);
     if (!decision.ok) {
@@ -28,15 +29,43 @@ export function createS3FrontHandler(options: S3FrontOptions): http.RequestListe
     const listing = delimiterListing(req);
     if (listing) {
       req.resume();
-      answerListing(options.upstreamPort, listing.bucket, listing.query, res).catch((error: Error) => {
+      answerListing(keyLists, listing.bucket, listing.query, res).catch((error: Error) => {
         if (!res.headersSent) sendXml(res, 500, errorXml("InternalError", error.message, pathOf(req)));
         else res.destroy(error);
       });
       return;
     }
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      const bucket = bucketOf(req);
+      keyLists.invalidate(bucket);
+      res.on("finish", () => keyLists.invalidate(bucket));
+    }
     forward(options.upstreamPort, req, res);
   };
 }
+
+/**
+ * Each bucket's full key list, read once from s3rver and kept until a write request for the
+ * bucket passes through (every write does: s3rver's own port is private to the demo).
+ */
+class KeyListCache {
+  private readonly lists = new Map<string, Promise<{ objects: ListedObject[] } | { status: number; error: string }>>();
+  constructor(private readonly upstreamPort: number) {}
+  get(bucket: string) {
+    let list = this.lists.get(bucket);
+    if (!list) {
+      list = listAll(this.upstreamPort, bucket, "");
+      this.lists.set(bucket, list);
+      list.then((result) => "error" in result && this.lists.delete(bucket), () => this.lists.delete(bucket));
+    }
+    return list;
+  }
+  invalidate(bucket: string) {
+    this.lists.delete(bucket);
+  }
+}
+
+const bucketOf = (req: http.IncomingMessage) => decodeURIComponent(pathOf(req).split("/")[1] ?? "");
 
 function delimiterListing(req: http.IncomingMessage): { bucket: string; query: URLSearchParams } | undefined {
   if (req.method !== "GET") return undefined;
@@ -47,9 +76,9 @@ function delimiterListing(req: http.IncomingMessage): { bucket: string; query: U
   return { bucket: decodeURIComponent(match[1]), query: url.searchParams };
 }
 
-async function answerListing(upstreamPort: number, bucket: string, query: URLSearchParams, res: http.ServerResponse): Promise<void> {
+async function answerListing(keyLists: KeyListCache, bucket: string, query: URLSearchParams, res: http.ServerResponse): Promise<void> {
   const params = listParamsFrom(query);
-  const listed = await listAll(upstreamPort, bucket, params.prefix);
+  const listed = await keyLists.get(bucket);
   if ("error" in listed) {
     res.writeHead(listed.status, { "content-type": "application/xml" });
     res.end(listed.error);
@@ -85,8 +114,25 @@ function upstreamGet(port: number, path: string): Promise<{ status: number; body
   });
 }
 
+const AUTH_QUERY = new Set(["signature", "awsaccesskeyid", "expires", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires", "x-amz-signedheaders", "x-amz-signature", "x-amz-security-token"]);
+
+/**
+ * The request as s3rver should see it: the gate has already checked the signature, and
+ * s3rver's own V2 check disagrees with real S3 on bucket-level paths (`/bucket/`), so the
+ * credentials are removed before forwarding.
+ */
+function withoutCredentials(req: http.IncomingMessage): { path: string; headers: http.OutgoingHttpHeaders } {
+  const headers: http.OutgoingHttpHeaders = { ...req.headers };
+  delete headers.authorization;
+  const [pathPart, query] = (req.url ?? "/").split("?", 2);
+  if (query === undefined) return { path: pathPart, headers };
+  const kept = query.split("&").filter((pair) => pair && !AUTH_QUERY.has(pair.split("=")[0].toLowerCase()));
+  return { path: kept.length ? `${pathPart}?${kept.join("&")}` : pathPart, headers };
+}
+
 function forward(port: number, req: http.IncomingMessage, res: http.ServerResponse): void {
-  const upstream = http.request({ host: "127.0.0.1", port, method: req.method, path: req.url, headers: req.headers }, (response) => {
+  const { path, headers } = withoutCredentials(req);
+  const upstream = http.request({ host: "127.0.0.1", port, method: req.method, path, headers }, (response) => {
     res.writeHead(response.statusCode ?? 502, response.headers);
     response.pipe(res);
     response.on("error", (error) => res.destroy(error));

@@ -78,7 +78,7 @@ export async function startS3Demo(options: S3DemoOptions = {}): Promise<RunningS
   let child: Awaited<ReturnType<typeof startS3rverChild>> | undefined;
   try {
     fs.mkdirSync(directory);
-    const starting = startS3rverChild({ directory, ...keys }, scratch);
+    const starting = startS3rverChild({ directory }, scratch);
     writeS3rverStore(directory, buckets);
     child = await starting;
     const front = await listenLoopback(createS3FrontHandler({ upstreamPort: child.port, keys, requireCredentials: options.requireCredentials ?? true }), options.port ?? 0);

@@ -1,15 +1,13 @@
 /**
  * Child-process entry of the demo bucket: runs s3rver 3.7.1, which needs Node's
  * `--openssl-legacy-provider` (its continuation tokens use DES). The parent sends the store
- * folder and the demo key pair over IPC; the child answers with its port and exits as soon as
+ * folder over IPC (credentials are checked by the parent's front handler, never here); the child answers with its port and exits as soon as
  * the parent goes away (IPC disconnect or stdin closed).
  */
 interface RunnerConfig {
   directory: string;
   /** Absolute path of s3rver's main module (the runner may live in a temporary folder). */
   s3rverMain: string;
-  accessKeyId: string;
-  secretAccessKey: string;
 }
 
 interface S3rverInstance {
@@ -36,10 +34,6 @@ process.once("message", (message: RunnerConfig) => {
 async function start(config: RunnerConfig): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const S3rver = require(config.s3rverMain) as new (options: object) => S3rverInstance;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const account = require(require("node:path").join(require("node:path").dirname(config.s3rverMain), "models", "account.js")) as { DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void; revokeAccessKey(id: string): void } };
-  account.DUMMY_ACCOUNT.revokeAccessKey("S3RVER");
-  account.DUMMY_ACCOUNT.createKeyPair(config.accessKeyId, config.secretAccessKey);
   const server = new S3rver({ address: "127.0.0.1", port: 0, directory: config.directory, silent: true });
   const { port } = await server.run();
   return port;

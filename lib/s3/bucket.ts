@@ -1,0 +1,232 @@
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import type { DataFrame } from "danfojs-node";
+import { Readable } from "node:stream";
+import { InvalidArgumentError } from "../http/errors.js";
+import { compareKeys, entriesToFrame, S3Entry, unquote } from "./entries.js";
+import { toS3Error } from "./errors.js";
+import { DownloadOptions, DownloadSummary, downloadObjects, ObjectGetter, RemoteObject } from "./download.js";
+import { ManifestEntry, manifestToFrame, parseManifest } from "./manifest.js";
+import { BucketOptions, clientConfigFrom, optionsFrom, S3ServiceInfo } from "./options.js";
+import { localPathFor } from "./paths.js";
+import { mapLimit } from "./pool.js";
+
+/** Options of listings. */
+export interface ListOptions {
+  /** Roll keys up to common prefixes at this delimiter (e.g. `/`); absent: every key under the prefix. */
+  delimiter?: string;
+  /** Keys per request (at most 1000, the S3 maximum). */
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+/** Options of {@link Bucket.walk}. */
+export interface WalkOptions {
+  /** Listings in flight at once (default 8). */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+const MANIFEST_KEY = /(^|\/)\.xdlm\/[^/]+\.json$/;
+
+/**
+ * A handle on one S3 bucket: listings as DataFrames or async iterators, `.xdlm` manifests, and
+ * verified, resumable, parallel downloads. Create it with {@link bucket} or {@link fromServices}.
+ */
+export class Bucket {
+  readonly name: string;
+  private readonly client: S3Client;
+  private readonly endpoint?: string;
+
+  constructor(name: string, options: BucketOptions = {}) {
+    if (!name || name.includes("/")) throw new InvalidArgumentError(`${JSON.stringify(name)} is not a bucket name`, "pass the bucket name alone, e.g. hcp-openaccess");
+    quietNodeVersionWarning();
+    this.name = name;
+    this.endpoint = options.endpoint;
+    this.client = new S3Client(clientConfigFrom(options));
+  }
+
+  /** Streams entries under `prefix` page by page (continuation tokens followed to the end). */
+  async *iterate(prefix = "", options: ListOptions = {}): AsyncGenerator<S3Entry> {
+    let token: string | undefined;
+    do {
+      const page = await this.call(() => this.client.send(new ListObjectsV2Command({ Bucket: this.name, Prefix: prefix || undefined, Delimiter: options.delimiter || undefined, ContinuationToken: token, MaxKeys: options.pageSize }), { abortSignal: options.signal }), prefix);
+      const entries: S3Entry[] = [
+        ...(page.Contents ?? []).map((object) => ({ key: object.Key ?? "", size: Number(object.Size ?? 0), lastModified: object.LastModified, etag: unquote(object.ETag), isPrefix: false })),
+        ...(page.CommonPrefixes ?? []).map((common) => ({ key: common.Prefix ?? "", size: NaN, isPrefix: true })),
+      ].sort((a, b) => compareKeys(a.key, b.key));
+      for (const entry of entries) yield entry;
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  /** All entries under `prefix` as an array. */
+  async entries(prefix = "", options: ListOptions = {}): Promise<S3Entry[]> {
+    const out: S3Entry[] = [];
+    for await (const entry of this.iterate(prefix, options)) out.push(entry);
+    return out;
+  }
+
+  /**
+   * Lists `prefix` as a DataFrame (key, size, lastModified, etag, isPrefix). With
+   * `{ delimiter: "/" }` it behaves like boto's `bucket.list(prefix, "/")`: keys directly under
+   * the prefix plus one row per "folder".
+   */
+  async ls(prefix = "", options: ListOptions = {}): Promise<DataFrame> {
+    return entriesToFrame(await this.entries(prefix, options));
+  }
+
+  /**
+   * Every object under `prefix`, found by listing each "folder" with a `/` delimiter and
+   * fanning out over the common prefixes, at most `concurrency` listings at once. Sorted by key.
+   */
+  async walkEntries(prefix = "", options: WalkOptions = {}): Promise<S3Entry[]> {
+    const limit = options.concurrency ?? 8;
+    const objects: S3Entry[] = [];
+    const queue: string[] = [prefix];
+    let active = 0;
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      const pump = () => {
+        if (failed) return;
+        if (queue.length === 0 && active === 0) return resolve();
+        while (active < limit && queue.length > 0) {
+          const next = queue.shift()!;
+          active++;
+          this.entries(next, { delimiter: "/", signal: options.signal }).then(
+            (entries) => {
+              for (const entry of entries) {
+                if (entry.isPrefix) queue.push(entry.key);
+                else objects.push(entry);
+              }
+              active--;
+              pump();
+            },
+            (error) => {
+              failed = true;
+              reject(error);
+            },
+          );
+        }
+      };
+      pump();
+    });
+    return objects.sort((a, b) => compareKeys(a.key, b.key));
+  }
+
+  /** {@link walkEntries} as a DataFrame. */
+  async walk(prefix = "", options: WalkOptions = {}): Promise<DataFrame> {
+    return entriesToFrame(await this.walkEntries(prefix, options));
+  }
+
+  /** Size, ETag and date of one key. */
+  async head(key: string, signal?: AbortSignal): Promise<S3Entry> {
+    const head = await this.call(() => this.client.send(new HeadObjectCommand({ Bucket: this.name, Key: key }), { abortSignal: signal }), key);
+    return { key, size: Number(head.ContentLength ?? 0), lastModified: head.LastModified, etag: unquote(head.ETag), isPrefix: false };
+  }
+
+  /** A small object's content as text (for manifests, EV files, release notes). */
+  async getText(key: string, signal?: AbortSignal): Promise<string> {
+    const object = await this.call(() => this.client.send(new GetObjectCommand({ Bucket: this.name, Key: key }), { abortSignal: signal }), key);
+    return object.Body!.transformToString("utf8");
+  }
+
+  /** The files listed in the `.xdlm/*.json` manifests of a subject folder (e.g. `q1/100307/`). */
+  async manifestEntries(subjectPrefix: string, signal?: AbortSignal): Promise<ManifestEntry[]> {
+    const folder = `${subjectPrefix.replace(/\/?$/, "/")}.xdlm/`;
+    const keys = (await this.entries(folder, { signal })).map((entry) => entry.key).filter((key) => MANIFEST_KEY.test(key));
+    return this.readManifests(keys, signal);
+  }
+
+  /** The subject's manifests as a DataFrame: name, uri, size, checksum, key, package. */
+  async manifest(subjectPrefix: string, signal?: AbortSignal): Promise<DataFrame> {
+    return manifestToFrame(await this.manifestEntries(subjectPrefix, signal));
+  }
+
+  /**
+   * Downloads every object under a prefix (or the given keys) to `<dir>/<key>`. See
+   * {@link downloadObjects} for the guarantees. MD5s come from the `.xdlm` manifests of the
+   * subject folders involved when there are any; otherwise from single-part ETags, else sizes.
+   * Keys that would land outside `dir` are refused (UnsafePathError) and reported as failed.
+   */
+  async download(what: string | readonly string[], dir: string, options: DownloadOptions = {}): Promise<DownloadSummary> {
+    if (!dir) throw new InvalidArgumentError("download needs a target folder", "pass a folder such as data/");
+    const objects = typeof what === "string" ? await this.objectsUnder(what, options.signal) : await this.objectsFor(what, options.signal);
+    const checksums = options.verify === false ? new Map<string, string>() : await this.checksumsFor(typeof what === "string" ? [what] : what, objects, options.signal);
+    return downloadObjects(objects, dir, this.getter(), checksums, options);
+  }
+
+  /** Stops the underlying HTTP connections. */
+  close(): void {
+    this.client.destroy();
+  }
+
+  private async objectsUnder(prefix: string, signal?: AbortSignal): Promise<RemoteObject[]> {
+    const objects: RemoteObject[] = [];
+    for await (const entry of this.iterate(prefix, { signal })) objects.push({ key: entry.key, size: entry.size, etag: entry.etag });
+    return objects;
+  }
+
+  private async objectsFor(keys: readonly string[], signal?: AbortSignal): Promise<RemoteObject[]> {
+    for (const key of keys) localPathFor(".", key);
+    return mapLimit(keys, 8, async (key) => {
+      const head = await this.head(key, signal);
+      return { key, size: head.size, etag: head.etag };
+    });
+  }
+
+  private async checksumsFor(starts: readonly string[], objects: readonly RemoteObject[], signal?: AbortSignal): Promise<Map<string, string>> {
+    const folders = new Set<string>();
+    for (const start of starts) {
+      const parts = start.split("/");
+      for (let i = 1; i < parts.length; i++) folders.add(`${parts.slice(0, i).join("/")}/.xdlm/`);
+    }
+    const listed = objects.map((object) => object.key).filter((key) => MANIFEST_KEY.test(key));
+    const found = await mapLimit([...folders], 8, async (folder) => (await this.entries(folder, { signal })).map((entry) => entry.key).filter((key) => MANIFEST_KEY.test(key)));
+    const manifestKeys = [...new Set([...listed, ...found.flat()])];
+    const entries = await this.readManifests(manifestKeys, signal);
+    return new Map(entries.map((entry) => [entry.key, entry.checksum]));
+  }
+
+  private async readManifests(keys: readonly string[], signal?: AbortSignal): Promise<ManifestEntry[]> {
+    const parsed = await mapLimit([...keys].sort(compareKeys), 8, async (key) => parseManifest(await this.getText(key, signal), key));
+    return parsed.flat();
+  }
+
+  private getter(): ObjectGetter {
+    return async (key, { start, ifMatch, signal }) => {
+      const object = await this.call(
+        () => this.client.send(new GetObjectCommand({ Bucket: this.name, Key: key, Range: start ? `bytes=${start}-` : undefined, IfMatch: ifMatch ? `"${ifMatch}"` : undefined }), { abortSignal: signal }),
+        key,
+      );
+      return { status: object.$metadata.httpStatusCode ?? 200, body: object.Body as Readable };
+    };
+  }
+
+  private async call<T>(run: () => Promise<T>, key: string): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toS3Error(error, { bucket: this.name, key, endpoint: this.endpoint });
+    }
+  }
+}
+
+/** A handle on bucket `name`; see {@link BucketOptions} for endpoint, region and credentials. */
+export function bucket(name: string, options: BucketOptions = {}): Bucket {
+  return new Bucket(name, options);
+}
+
+/** A handle on a bucket of the S3 service `services()` found (its first bucket unless named). */
+export function fromServices(services: { s3?: S3ServiceInfo }, name?: string): Bucket {
+  const chosen = name ?? services.s3?.buckets?.[0];
+  if (!chosen) throw new InvalidArgumentError("the S3 service lists no bucket", "pass the bucket name, e.g. fromServices(svc, \"hcp-openaccess\")");
+  return new Bucket(chosen, optionsFrom(services.s3));
+}
+
+/**
+ * The SDK warns on Node 20 that releases after January 2027 need Node 22; that notice would
+ * show as a red stream in every notebook, so it is switched off unless the user set it.
+ */
+function quietNodeVersionWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+}

@@ -1,0 +1,285 @@
+import { createHash, Hash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { IntegrityError, NetworkError, isNetworkError, isNeuroportalError } from "../http/errors.js";
+import { etagIsMd5 } from "./entries.js";
+import { isS3Error } from "./errors.js";
+import { hashFile, md5OfFile } from "./manifest.js";
+import { localPathFor } from "./paths.js";
+import { mapLimit } from "./pool.js";
+
+/** An object to fetch: its key and what the listing says about it. */
+export interface RemoteObject {
+  key: string;
+  size: number;
+  /** Unquoted ETag. */
+  etag?: string;
+}
+
+/** A ranged GET: the one I/O call the downloader makes. */
+export type ObjectGetter = (key: string, options: { start?: number; ifMatch?: string; signal?: AbortSignal }) => Promise<{ status: number; body: Readable }>;
+
+/** Progress of a download: files and bytes done so far out of the totals. */
+export interface DownloadProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  /** The file that just finished (on `file` events). */
+  key?: string;
+  event: "start" | "bytes" | "file" | "done";
+}
+
+/** How a file was checked. */
+export type VerifiedBy = "md5-manifest" | "md5-etag" | "size";
+
+/** What happened to one file. Every file has exactly one status. */
+export interface DownloadedFile {
+  key: string;
+  path: string;
+  size: number;
+  status: "downloaded" | "resumed" | "skipped" | "failed";
+  verifiedBy?: VerifiedBy;
+  error?: Error;
+}
+
+/** The outcome of a download. */
+export interface DownloadSummary {
+  downloaded: number;
+  skipped: number;
+  /** Files completed from a partial copy with range requests (counted here, not in `downloaded`). */
+  resumed: number;
+  failed: number;
+  /** Bytes received over the network. */
+  bytes: number;
+  ok: boolean;
+  files: DownloadedFile[];
+  failures: { key: string; error: Error }[];
+}
+
+/** Options of `download`. */
+export interface DownloadOptions {
+  /** Files fetched at once (default 8). */
+  concurrency?: number;
+  /** Check MD5 (manifest, else single-part ETag) or size before keeping a file (default true). */
+  verify?: boolean;
+  onProgress?: (progress: DownloadProgress) => void;
+  signal?: AbortSignal;
+  /** Extra attempts per file after a dropped connection; each resumes where the last stopped (default 4). */
+  retries?: number;
+}
+
+/** Expected MD5 per key, from `.xdlm` manifests. */
+export type ChecksumIndex = ReadonlyMap<string, string>;
+
+const PART_SUFFIX = ".part";
+const SIDECAR_SUFFIX = ".part.json";
+const PROGRESS_INTERVAL_MS = 100;
+
+interface Sidecar {
+  key: string;
+  etag?: string;
+  size: number;
+}
+
+class Progress {
+  private last = 0;
+  constructor(
+    private readonly state: DownloadProgress,
+    private readonly listener?: (progress: DownloadProgress) => void,
+  ) {}
+  bytes(delta: number) {
+    this.state.bytesDone += delta;
+    const now = Date.now();
+    if (now - this.last >= PROGRESS_INTERVAL_MS) this.emit("bytes");
+  }
+  file(key: string) {
+    this.state.filesDone++;
+    this.emit("file", key);
+  }
+  emit(event: DownloadProgress["event"], key?: string) {
+    this.last = Date.now();
+    this.listener?.({ ...this.state, event, key });
+  }
+}
+
+/**
+ * Downloads objects to `<dir>/<key>` with bounded concurrency, streaming each to a `.part` file
+ * (plus a `.part.json` sidecar with its ETag and size) that is renamed only once complete and
+ * verified. Dropped connections resume with range requests; verified files already present are
+ * skipped; a checksum mismatch deletes the copy and fetches it once more before failing.
+ */
+export async function downloadObjects(objects: readonly RemoteObject[], dir: string, get: ObjectGetter, checksums: ChecksumIndex, options: DownloadOptions = {}): Promise<DownloadSummary> {
+  const verify = options.verify ?? true;
+  const files = objects.filter((object) => !object.key.endsWith("/"));
+  const state: DownloadProgress = { filesDone: 0, filesTotal: files.length, bytesDone: 0, bytesTotal: files.reduce((sum, f) => sum + f.size, 0), event: "start" };
+  const progress = new Progress(state, options.onProgress);
+  const received = { bytes: 0 };
+  progress.emit("start");
+  const results = await mapLimit(files, options.concurrency ?? 8, async (object) => {
+    options.signal?.throwIfAborted();
+    let target = "";
+    try {
+      target = localPathFor(dir, object.key);
+      const result = await fetchOne(object, target, get, checksums.get(object.key), verify, options, progress, received);
+      return result;
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      return { key: object.key, path: target, size: object.size, status: "failed", error: error as Error } as DownloadedFile;
+    } finally {
+      progress.file(object.key);
+    }
+  });
+  progress.emit("done");
+  const count = (status: DownloadedFile["status"]) => results.filter((file) => file.status === status).length;
+  const failures = results.filter((file) => file.status === "failed").map((file) => ({ key: file.key, error: file.error! }));
+  return {
+    downloaded: count("downloaded"),
+    skipped: count("skipped"),
+    resumed: count("resumed"),
+    failed: failures.length,
+    bytes: received.bytes,
+    ok: failures.length === 0,
+    files: results,
+    failures,
+  };
+}
+
+async function fetchOne(
+  object: RemoteObject,
+  target: string,
+  get: ObjectGetter,
+  manifestMd5: string | undefined,
+  verify: boolean,
+  options: DownloadOptions,
+  progress: Progress,
+  received: { bytes: number },
+): Promise<DownloadedFile> {
+  const expectedMd5 = !verify ? undefined : manifestMd5 ?? (etagIsMd5(object.etag) ? object.etag.toLowerCase() : undefined);
+  const verifiedBy: VerifiedBy = !expectedMd5 ? "size" : manifestMd5 ? "md5-manifest" : "md5-etag";
+  const done = (status: DownloadedFile["status"]): DownloadedFile => ({ key: object.key, path: target, size: object.size, status, verifiedBy });
+  if (await alreadyPresent(target, object.size, expectedMd5)) {
+    progress.bytes(object.size);
+    return done("skipped");
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const part = target + PART_SUFFIX;
+  for (let round = 0; ; round++) {
+    const counted = { bytes: 0 };
+    const transfer = await transferToPart(object, part, get, verify, options, progress, received, counted);
+    const size = fs.statSync(part).size;
+    const problem =
+      size !== object.size ? `size ${size} B, expected ${object.size} B` : expectedMd5 && transfer.md5 !== expectedMd5 ? `MD5 ${transfer.md5}, expected ${expectedMd5} (${verifiedBy})` : undefined;
+    if (!problem) {
+      fs.renameSync(part, target);
+      fs.rmSync(target + SIDECAR_SUFFIX, { force: true });
+      return done(transfer.resumed ? "resumed" : "downloaded");
+    }
+    removePart(target);
+    progress.bytes(-counted.bytes);
+    if (round >= 1) throw new IntegrityError(`s3 object ${object.key} failed verification twice: ${problem}`, undefined, "the copy was deleted; the object in the bucket may be damaged — report it to the data provider");
+  }
+}
+
+async function alreadyPresent(target: string, size: number, md5: string | undefined): Promise<boolean> {
+  const stat = fs.statSync(target, { throwIfNoEntry: false });
+  if (!stat?.isFile() || stat.size !== size) return false;
+  return md5 === undefined || (await md5OfFile(target)) === md5;
+}
+
+async function transferToPart(
+  object: RemoteObject,
+  part: string,
+  get: ObjectGetter,
+  verify: boolean,
+  options: DownloadOptions,
+  progress: Progress,
+  received: { bytes: number },
+  counted: { bytes: number },
+): Promise<{ md5?: string; resumed: boolean }> {
+  const sidecarFile = part.slice(0, -PART_SUFFIX.length) + SIDECAR_SUFFIX;
+  let offset = resumableOffset(part, sidecarFile, object);
+  if (offset === 0) fs.rmSync(part, { force: true });
+  writeSidecar(sidecarFile, { key: object.key, etag: object.etag, size: object.size });
+  let resumed = offset > 0;
+  let hash = verify ? createHash("md5") : undefined;
+  const recount = async () => {
+    offset = fs.statSync(part, { throwIfNoEntry: false })?.size ?? 0;
+    progress.bytes(offset - counted.bytes);
+    counted.bytes = offset;
+    if (verify) {
+      hash = createHash("md5");
+      if (offset > 0) await hashFile(part, hash);
+    }
+  };
+  await recount();
+  const retries = options.retries ?? 4;
+  for (let attempt = 0; offset < object.size || (object.size === 0 && !fs.existsSync(part)); ) {
+    try {
+      const response = await get(object.key, { start: offset > 0 ? offset : undefined, ifMatch: offset > 0 ? object.etag : undefined, signal: options.signal });
+      if (offset > 0 && response.status !== 206) {
+        fs.rmSync(part, { force: true });
+        await recount();
+        resumed = false;
+      }
+      const meter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          hash?.update(chunk);
+          received.bytes += chunk.length;
+          counted.bytes += chunk.length;
+          progress.bytes(chunk.length);
+          callback(null, chunk);
+        },
+      });
+      await pipeline(response.body, meter, fs.createWriteStream(part, { flags: offset > 0 ? "a" : "w" }), { signal: options.signal });
+      const size = fs.statSync(part).size;
+      if (size < object.size) throw new NetworkError(`the body of ${object.key} ended after ${size} of ${object.size} bytes`, object.key);
+      offset = size;
+      break;
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      const restart = isS3Error(error) && (error.status === 416 || error.status === 412);
+      if (restart) fs.rmSync(part, { force: true });
+      else if (!isRetryable(error) || attempt >= retries) throw error;
+      attempt++;
+      await recount();
+      if (offset > 0) resumed = true;
+      if (!restart) await delay(Math.min(2000, 100 * 2 ** attempt));
+    }
+  }
+  return { md5: hash?.digest("hex"), resumed };
+}
+
+function isRetryable(error: unknown): boolean {
+  if (isNetworkError(error)) return true;
+  if (isS3Error(error)) return error.status !== undefined && error.status >= 500;
+  if (isNeuroportalError(error)) return false;
+  const code = (error as { code?: string }).code;
+  return code === "ECONNRESET" || code === "ERR_STREAM_PREMATURE_CLOSE" || code === "EPIPE" || code === "ETIMEDOUT" || (error as Error).name === "TimeoutError";
+}
+
+function resumableOffset(part: string, sidecarFile: string, object: RemoteObject): number {
+  const stat = fs.statSync(part, { throwIfNoEntry: false });
+  if (!stat?.isFile() || stat.size === 0 || stat.size > object.size) return 0;
+  try {
+    const sidecar = JSON.parse(fs.readFileSync(sidecarFile, "utf8")) as Sidecar;
+    return sidecar.key === object.key && sidecar.size === object.size && sidecar.etag === object.etag && object.etag ? stat.size : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function writeSidecar(file: string, sidecar: Sidecar): void {
+  fs.writeFileSync(file, `${JSON.stringify(sidecar)}\n`);
+}
+
+function removePart(target: string): void {
+  fs.rmSync(target + PART_SUFFIX, { force: true });
+  fs.rmSync(target + SIDECAR_SUFFIX, { force: true });
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export { md5OfFile };

@@ -1,0 +1,95 @@
+import type { S3ClientConfig } from "@aws-sdk/client-s3";
+import { InvalidArgumentError } from "../http/errors.js";
+import { registerSecret } from "../http/redact.js";
+
+/** Explicit AWS keys. */
+export interface S3Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** How to reach a bucket; the demo and the real buckets differ only in these settings. */
+export interface BucketOptions {
+  /** A custom endpoint (e.g. the demo's `http://127.0.0.1:PORT/`); absent for AWS itself. */
+  endpoint?: string;
+  /** Default `us-east-1`, where the HCP buckets live. */
+  region?: string;
+  /** Explicit keys; absent: the standard AWS credential chain (env, profile, SSO, instance role). */
+  credentials?: S3Credentials;
+  /** Send unsigned requests (public buckets); never combined with `credentials`. */
+  anonymous?: boolean;
+  /** A named profile from ~/.aws (e.g. `hcp`), used through the standard chain. */
+  profile?: string;
+  /** Path-style addressing; default true with a custom endpoint (required for dotted names like `hcp.aws.amazon.com`). */
+  forcePathStyle?: boolean;
+  /** Attempts per request made by the SDK (default 4). */
+  maxAttempts?: number;
+}
+
+/** What `services().s3` holds. */
+export interface S3ServiceInfo {
+  endpoint?: string;
+  region?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  buckets?: string[];
+}
+
+/** Bucket options for the S3 service that `services()` resolved (demo keys, or the standard chain when none). */
+export function optionsFrom(service: S3ServiceInfo | undefined): BucketOptions {
+  if (!service) throw new InvalidArgumentError("no S3 service configured", "call services() first, or pass endpoint and credentials explicitly");
+  const options: BucketOptions = { region: service.region || "us-east-1" };
+  if (service.endpoint) options.endpoint = service.endpoint;
+  if (service.accessKeyId && service.secretAccessKey) options.credentials = { accessKeyId: service.accessKeyId, secretAccessKey: service.secretAccessKey };
+  return options;
+}
+
+/**
+ * The SDK configuration for `options`: checksums only when required (third-party servers such
+ * as s3rver store aws-chunked framing otherwise), path style for custom endpoints, and a no-op
+ * signer for anonymous access.
+ */
+export function clientConfigFrom(options: BucketOptions): S3ClientConfig {
+  if (options.anonymous && options.credentials) throw new InvalidArgumentError("anonymous access and explicit credentials exclude each other", "pass one of them");
+  registerSecret(options.credentials?.secretAccessKey);
+  registerSecret(options.credentials?.sessionToken);
+  const endpoint = options.endpoint ? validEndpoint(options.endpoint) : undefined;
+  const config: S3ClientConfig = {
+    region: options.region || "us-east-1",
+    forcePathStyle: options.forcePathStyle ?? Boolean(endpoint),
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    maxAttempts: options.maxAttempts ?? 4,
+  };
+  if (endpoint) config.endpoint = endpoint;
+  if (options.anonymous) {
+    config.credentials = { accessKeyId: "", secretAccessKey: "" };
+    config.signer = { sign: async (request) => request };
+  } else if (options.credentials) {
+    config.credentials = { ...options.credentials };
+  } else if (options.profile) {
+    config.profile = options.profile;
+  }
+  return config;
+}
+
+function validEndpoint(endpoint: string): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new InvalidArgumentError(`S3 endpoint ${JSON.stringify(endpoint)} is not a URL`, "write it like http://127.0.0.1:4568/");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError(`S3 endpoint must use http or https, not ${url.protocol}`, "write it like https://s3.amazonaws.com");
+  return url.href.replace(/\/+$/, "");
+}
+
+/** A bucket and key prefix, from `s3://bucket/prefix` or a bare prefix plus a default bucket. */
+export function parseS3Location(location: string, defaultBucket?: string): { bucket: string; prefix: string } {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);
+  if (match) return { bucket: match[1], prefix: match[2] };
+  if (location.includes("://")) throw new InvalidArgumentError(`${JSON.stringify(location)} is not an s3:// location`, "write s3://bucket/prefix or a bare prefix with --bucket");
+  if (!defaultBucket) throw new InvalidArgumentError(`no bucket given for prefix ${JSON.stringify(location)}`, "write s3://bucket/prefix or pass --bucket");
+  return { bucket: defaultBucket, prefix: location };
+}
