@@ -88,6 +88,23 @@ describe("allen demo service", () => {
     assert.equal(post.status, 405);
   });
 
+  it("serves the ontology as a nested tree at structure_graph_download/1.json, consistent with the flat rows", async () => {
+    const { body } = await get("api/v2/structure_graph_download/1.json");
+    assert.equal(body.msg.length, 1);
+    const root = body.msg[0];
+    assert.deepEqual([root.id, root.acronym], [997, "root"]);
+    let count = 0;
+    const walk = (node: any, path: number[]) => {
+      count++;
+      assert.equal(node.structure_id_path, `/${[...path, node.id].join("/")}/`);
+      for (const child of node.children) walk(child, [...path, node.id]);
+    };
+    walk(root, []);
+    const flat = await get("api/v2/data/Structure/query.json?criteria=[graph_id$eq1]&num_rows=1");
+    assert.equal(count, flat.body.total_rows);
+    assert.equal((await get("api/v2/structure_graph_download/17.json")).status, 404);
+  });
+
   it("serves one record by id with its includes", async () => {
     const { body } = await get("api/v2/data/SectionDataSet/69855739.json?include=genes,plane_of_section");
     assert.equal(body.msg[0].id, 69855739);

@@ -1,6 +1,6 @@
 import { createZip, ZipInput } from "../../zip/index.js";
 import { GRID_DIMS, GRID_SPACING } from "./anatomy.js";
-import { DATA_SETS, DataSetSpec, WELL_KNOWN_FILES } from "./catalog.js";
+import { DATA_SETS, DataSetSpec, specimenIdOf, WELL_KNOWN_FILES } from "./catalog.js";
 import { littleEndianBytes, metaImageHeader } from "./metaimage.js";
 import { seededRandom } from "./prng.js";
 import { annotationVolume, atlasVolume, densityFrom, energyVolume, intensityFrom } from "./volumes.js";
@@ -81,7 +81,7 @@ export function dataSetXml(set: DataSetSpec): string {
     '  <expression type="boolean">true</expression>',
     `  <reference-space-id type="integer">${set.referenceSpaceId}</reference-space-id>`,
     '  <section-thickness type="float">25.0</section-thickness>',
-    `  <specimen-id type="integer">${set.id - 1234}</specimen-id>`,
+    `  <specimen-id type="integer">${specimenIdOf(set)}</specimen-id>`,
     '  <qc-date type="datetime">2009-03-12T00:00:00Z</qc-date>',
     "  <products type=\"array\">",
     '    <product><id type="integer">1</id><name>Mouse Brain</name><abbreviation>Mouse</abbreviation></product>',

@@ -43,6 +43,9 @@ export const WELL_KNOWN_FILES: readonly WellKnownFileSpec[] = [
   { id: 1_009_002, kind: "gridAnnotation", referenceSpaceId: 9, fileName: "gridAnnotation.zip" },
 ];
 
+/** The (synthetic) specimen id of a data set, the same in the RMA record and in data_set.xml. */
+export const specimenIdOf = (set: DataSetSpec): number => set.id - 1234;
+
 const PLANES = { coronal: { id: 1, name: "coronal" }, sagittal: { id: 2, name: "sagittal" } };
 
 /** All records by model name, built once. */
@@ -67,7 +70,7 @@ export function buildCatalog(): Map<string, CatalogRecord[]> {
   );
   catalog.set(
     "SectionDataSet",
-    DATA_SETS.map((set, i) => ({
+    DATA_SETS.map((set) => ({
       fields: {
         id: set.id,
         failed: false,
@@ -75,7 +78,7 @@ export function buildCatalog(): Map<string, CatalogRecord[]> {
         reference_space_id: set.referenceSpaceId,
         plane_of_section_id: PLANES[set.plane].id,
         section_thickness: 25.0,
-        specimen_id: 70000000 + i * 17,
+        specimen_id: specimenIdOf(set),
         qc_date: "2009-03-12T00:00:00Z",
       },
       associations: {

@@ -44,6 +44,12 @@ function route(data: AllenDemoData, pathname: string, params: Map<string, string
     query.filters.push({ attribute: "id", op: "eq", values: [m[2]] });
     return answerQuery(data, res, m[3], query, `${m[1]} ${m[2]} does not exist`);
   }
+  if ((m = /^\/api\/v2\/structure_graph_download\/(\d+)\.json$/.exec(pathname))) {
+    const structures = (data.catalog.get("Structure") ?? []).map((r) => r.fields).filter((f) => String(f.graph_id) === m![1]);
+    if (structures.length === 0) return sendEnvelopeError(res, 404, `StructureGraph ${m[1]} does not exist`);
+    const tree = nestStructures(structures);
+    return sendJson(res, 200, { success: true, id: 0, start_row: 0, num_rows: tree.length, total_rows: tree.length, msg: tree });
+  }
   if ((m = /^\/api\/v2\/well_known_file_download\/(\d+)$/.exec(pathname))) {
     const file = data.archives.wellKnownFile(Number(m[1]));
     if (!file) return sendEnvelopeError(res, 404, `WellKnownFile ${m[1]} does not exist`);
@@ -58,7 +64,7 @@ function route(data: AllenDemoData, pathname: string, params: Map<string, string
     return sendZip(req, res, zip, `${m[1]}.zip`);
   }
   if (pathname === "/" || pathname === "") {
-    return sendJson(res, 200, { service: "neuroportal Allen Brain Atlas API demo", models: [...data.catalog.keys()], endpoints: ["api/v2/data/<Model>/query.json", "api/v2/data/query.json?criteria=model::<Model>,...", "api/v2/well_known_file_download/<id>", "grid_data/download/<id>"] });
+    return sendJson(res, 200, { service: "neuroportal Allen Brain Atlas API demo", models: [...data.catalog.keys()], endpoints: ["api/v2/data/<Model>/query.json", "api/v2/data/query.json?criteria=model::<Model>,...", "api/v2/well_known_file_download/<id>", "grid_data/download/<id>", "api/v2/structure_graph_download/<graph id>.json"] });
   }
   sendEnvelopeError(res, 404, `no such resource: ${pathname}`);
 }
@@ -70,6 +76,19 @@ function answerQuery(data: AllenDemoData, res: http.ServerResponse, format: stri
   const result = evaluate(records, query);
   if (notFound && result.totalRows === 0) return sendEnvelopeError(res, 404, notFound);
   sendJson(res, 200, { success: true, id: 0, start_row: result.startRow, num_rows: result.rows.length, total_rows: result.totalRows, msg: result.rows });
+}
+
+/** The flat Structure rows of one graph as the nested tree `structure_graph_download` answers (roots with `children`). */
+function nestStructures(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const nodes = new Map(rows.map((row) => [row.id, { ...row, children: [] as Record<string, unknown>[] }]));
+  const roots: Record<string, unknown>[] = [];
+  for (const row of [...rows].sort((a, b) => (a.graph_order as number) - (b.graph_order as number))) {
+    const node = nodes.get(row.id)!;
+    const parent = row.parent_structure_id === null ? undefined : nodes.get(row.parent_structure_id);
+    if (parent) parent.children.push(node);
+    else roots.push(node);
+  }
+  return roots;
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
