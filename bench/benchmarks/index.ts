@@ -1,0 +1,9 @@
+import type { Benchmark } from "../core/context.js";
+import { allenPaging } from "./allen-paging.js";
+import { searchFrame } from "./search-frame.js";
+import { xmlParse } from "./xml-parse.js";
+import { xnatSearch } from "./xnat-search.js";
+import { xnatWalk } from "./xnat-walk.js";
+
+/** Every benchmark, in the order the report lists them. */
+export const allBenchmarks: Benchmark[] = [xnatSearch, xnatWalk, xmlParse, searchFrame, allenPaging];

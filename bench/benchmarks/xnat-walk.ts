@@ -1,0 +1,45 @@
+import { assertSameAnswer } from "../core/checks.js";
+import type { Benchmark, BenchmarkResult } from "../core/context.js";
+import { runPythonAnchor, runWorker } from "../core/process.js";
+import { timeSide } from "../core/sides.js";
+import { ratioOf } from "../core/stats.js";
+
+const LATENCY_MS = 20;
+const CONCURRENCY = 8;
+
+export const xnatWalk: Benchmark = {
+  id: "xnat-walk",
+  title: "Full hierarchy walk, 76 subjects (20 ms latency)",
+  async run(context): Promise<BenchmarkResult> {
+    const info = await context.service("xnat");
+    const proxy = await context.latencyProxy(info.url, LATENCY_MS);
+    const task = { url: proxy.url, user: info.user, password: info.password, project: "HCP_Q1" };
+    const times = context.repeats(2);
+    const anchor = await timeSide("pyxnat (Debian python3-pyxnat), seed steps", times, () => runPythonAnchor("pyxnat_walk.py", task), { proxy });
+    const calls = context.repeats(3);
+    const ours = await timeSide(`neuroportal (${CONCURRENCY} listings at once)`, times, () => runWorker("xnat-walk.ts", { ...task, concurrency: CONCURRENCY, repeat: calls }), { proxy, callsPerRun: calls });
+    const pick = (report: Record<string, any>) => ({ projects: report.projects, subjects: report.subjects, experiments: report.experiments, first: report.first });
+    assertSameAnswer("hierarchy", pick(anchor.report), pick(ours.report));
+    const ratio = ratioOf(anchor.measurement.seconds, ours.measurement.seconds);
+    const met = ratio >= 3;
+    return {
+      rows: [
+        {
+          benchmark: `Full hierarchy walk (${ours.report.projects.length} projects, ${ours.report.subjects} subjects, ${ours.report.experiments} experiments)`,
+          measured: `log in, list projects, the project's subjects with labels, and every subject's experiment labels; ${LATENCY_MS} ms added per request; same hierarchy checked on both sides`,
+          anchor: anchor.measurement,
+          neuroportal: ours.measurement,
+          ratio,
+          goal: ">= 3x",
+          met,
+          note: met ? undefined : `neuroportal made ${ours.measurement.requests} requests against pyxnat's ${anchor.measurement.requests}; see notes`,
+        },
+      ],
+      scaling: [],
+      notes: [
+        `Requests per walk: pyxnat ${anchor.measurement.requests} (label() is a listing request per subject and per experiment), neuroportal ${ours.measurement.requests} (labels come in the listings; the 76 experiment listings run ${CONCURRENCY} at a time).`,
+        `Server busy time per walk: pyxnat ${anchor.measurement.serverMs?.toFixed(0)} ms, neuroportal ${ours.measurement.serverMs?.toFixed(0)} ms.`,
+      ],
+    };
+  },
+};

@@ -1,0 +1,89 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startAllenDemo, startS3Demo, startXnatDemo } from "../../lib/demo/index.js";
+import type { DemoInfo, RunningService } from "../../lib/demo/types.js";
+import { startLatencyProxy, LatencyProxy } from "./latency-proxy.js";
+import type { BenchMode, ComparisonRow, ScalingRow } from "./types.js";
+
+/** What one benchmark hands back to the harness. */
+export interface BenchmarkResult {
+  rows: ComparisonRow[];
+  scaling: ScalingRow[];
+  notes: string[];
+}
+
+/** A benchmark file's export: an id for `--only`, a title for the table, and the run. */
+export interface Benchmark {
+  id: string;
+  title: string;
+  run(context: BenchContext): Promise<BenchmarkResult>;
+}
+
+type Infos = Required<DemoInfo>;
+
+/**
+ * Shared state for one harness run: the mode, a scratch folder, the demo services (started
+ * on first use and stopped at the end) and latency proxies in front of them.
+ */
+export class BenchContext {
+  readonly workDir: string;
+  private readonly services = new Map<keyof Infos, Promise<RunningService<any>>>();
+  private readonly proxies: LatencyProxy[] = [];
+
+  constructor(readonly mode: BenchMode, private readonly logLine: (line: string) => void = (line) => process.stderr.write(`${line}\n`)) {
+    this.workDir = fs.mkdtempSync(path.join(os.tmpdir(), "neuroportal-bench-"));
+  }
+
+  get quick(): boolean {
+    return this.mode === "quick";
+  }
+
+  /** How many times to repeat a measurement: `full` in full mode, once in quick mode. */
+  repeats(full: number): number {
+    return this.quick ? 1 : full;
+  }
+
+  log(line: string): void {
+    this.logLine(`bench: ${line}`);
+  }
+
+  /** A fresh sub-folder of the scratch folder. */
+  folder(name: string): string {
+    const dir = path.join(this.workDir, name);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  /** The demo service's connection info, starting it on first use. */
+  async service<K extends keyof Infos>(name: K): Promise<Infos[K]> {
+    let started = this.services.get(name);
+    if (!started) {
+      const start: Record<keyof Infos, () => Promise<RunningService<any>>> = {
+        allen: () => startAllenDemo({}),
+        xnat: () => startXnatDemo({}),
+        s3: () => startS3Demo({}),
+      };
+      started = start[name]();
+      this.services.set(name, started);
+    }
+    return (await started).info as Infos[K];
+  }
+
+  /** A proxy adding `latencyMs` before every request to `url`, closed at the end of the run. */
+  async latencyProxy(url: string, latencyMs: number): Promise<LatencyProxy> {
+    const proxy = await startLatencyProxy(url, latencyMs);
+    this.proxies.push(proxy);
+    return proxy;
+  }
+
+  /** Stops every proxy and service and removes the scratch folder. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.proxies.splice(0).map((proxy) => proxy.close()));
+    const running = await Promise.allSettled([...this.services.values()]);
+    this.services.clear();
+    await Promise.allSettled(running.map((r) => (r.status === "fulfilled" ? r.value.close() : undefined)));
+    fs.rmSync(this.workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,24 @@
+import * as fs from "node:fs";
+import { xnat } from "neuroportal";
+import { preloadDanfo, report, runWorkerMain, task, timed } from "./worker-lib.js";
+
+interface Task {
+  file: string;
+}
+
+/** The library's path from a search answer to a typed DataFrame: parse, column types from the metadata, frame. */
+function toFrame(text: string) {
+  const listing = xnat.fromListingJson(text, "search result");
+  const columns = listing.columnInfo.map((info) => ({ key: info.key, field: `${info.element_name}/${info.id}`, type: xnat.toColumnType(info.type ?? "string") }));
+  return new xnat.SearchResult(String(listing.meta.rootElementName ?? ""), columns, listing.rows).frame;
+}
+
+runWorkerMain(async () => {
+  const { file } = task<Task>();
+  const text = fs.readFileSync(file, "utf8");
+  preloadDanfo();
+  const { value: frame, seconds } = await timed(() => toFrame(text));
+  const [rows, columns] = frame.shape;
+  const numericColumns = frame.dtypes.filter((dtype: string) => dtype === "float32" || dtype === "int32").length;
+  report(seconds, { rows, columns, numericColumns, probe: frame.iat(0, 0) });
+});
