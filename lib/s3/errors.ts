@@ -55,7 +55,9 @@ export function toS3Error(error: unknown, where: { bucket: string; key?: string;
   const target = `s3://${where.bucket}/${where.key ?? ""}`;
   if (e?.code && NETWORK_CODES.has(e.code)) return new NetworkError(`connection to S3 failed (${e.code}) for ${target}`, where.endpoint ?? target, error);
   const status = e?.$metadata?.httpStatusCode;
-  const s3Code = e?.Code ?? e?.name ?? "UnknownError";
+  const named = e?.Code ?? e?.name ?? "UnknownError";
+  const bodiless = named === "Unknown" || named === "UnknownError" || named === "Forbidden" || named === "403";
+  const s3Code = bodiless && status === 403 ? "AccessDenied" : (bodiless || named === "404") && status === 404 ? "NotFound" : named;
   if (status === undefined && s3Code !== "CredentialsProviderError" && !(e?.name && ACCESS_CODES.has(e.name))) {
     if (e?.name === "AbortError") return error as Error;
     return new NetworkError(`request to S3 failed for ${target}: ${e?.message ?? String(error)}`, where.endpoint ?? target, error);

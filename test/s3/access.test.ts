@@ -1,0 +1,77 @@
+import { strict as assert } from "node:assert";
+import * as s3 from "../../lib/s3/index";
+import { demo, SEED_SUBJECT_LISTING } from "./fixtures";
+
+const BUCKET = "hcp.aws.amazon.com";
+
+describe("s3: access rules (real s3rver behind the credentials gate)", function () {
+  this.timeout(60_000);
+  let gated: Awaited<ReturnType<typeof demo>>;
+  let open: Awaited<ReturnType<typeof demo>>;
+  const handles: s3.Bucket[] = [];
+  const handle = (bucket: s3.Bucket) => (handles.push(bucket), bucket);
+
+  before(async () => {
+    [gated, open] = await Promise.all([demo({ layout: "q1" }), demo({ layout: "q1", requireCredentials: false })]);
+  });
+  after(async () => {
+    handles.forEach((bucket) => bucket.close());
+    await Promise.all([gated?.close(), open?.close()]);
+  });
+
+  it("lists with the demo keys (signature V4 verified)", async () => {
+    const bucket = handle(s3.bucket(BUCKET, { endpoint: gated.info.endpoint, credentials: { accessKeyId: gated.info.accessKeyId, secretAccessKey: gated.info.secretAccessKey } }));
+    assert.deepEqual((await bucket.entries("q1/100307/", { delimiter: "/" })).map((e) => e.key), SEED_SUBJECT_LISTING);
+  });
+
+  it("answers unsigned requests with AccessDenied, like hcp-openaccess, with a hint about HCP keys", async () => {
+    const bucket = handle(s3.bucket(BUCKET, { endpoint: gated.info.endpoint, anonymous: true }));
+    await assert.rejects(bucket.ls("q1/", { delimiter: "/" }), (error: unknown) => {
+      assert.ok(s3.isS3AccessError(error));
+      assert.equal(error.s3Code, "AccessDenied");
+      assert.equal(error.status, 403);
+      assert.match(error.message, /credentials/);
+      return true;
+    });
+    await assert.rejects(bucket.getText("q1/100307/release-notes/Structural_preproc.txt"), s3.isS3AccessError);
+  });
+
+  it("rejects a wrong secret and an unknown key id without revealing the secret", async () => {
+    const wrong = handle(s3.bucket(BUCKET, { endpoint: gated.info.endpoint, credentials: { accessKeyId: gated.info.accessKeyId, secretAccessKey: "this-is-the-wrong-secret" } }));
+    await assert.rejects(wrong.entries("q1/"), (error: unknown) => s3.isS3AccessError(error) && error.s3Code === "SignatureDoesNotMatch" && !error.message.includes("this-is-the-wrong-secret"));
+    const unknown = handle(s3.bucket(BUCKET, { endpoint: gated.info.endpoint, credentials: { accessKeyId: "AKIAUNKNOWN", secretAccessKey: gated.info.secretAccessKey } }));
+    await assert.rejects(unknown.head("q1/"), (error: unknown) => s3.isS3AccessError(error) && !error.message.includes(gated.info.secretAccessKey));
+  });
+
+  it("allows anonymous (unsigned) access when the demo is opened up, while still checking signatures", async () => {
+    const anonymous = handle(s3.bucket(BUCKET, { endpoint: open.info.endpoint, anonymous: true }));
+    assert.deepEqual((await anonymous.entries("q1/100307/", { delimiter: "/" })).map((e) => e.key), SEED_SUBJECT_LISTING);
+    assert.match(await anonymous.getText("q1/100307/MNINonLinear/Results/tfMRI_MOTOR_LR/EVs/lf.txt"), /^\d+\.\d{3}\t12\.0\t1\n/);
+    const wrong = handle(s3.bucket(BUCKET, { endpoint: open.info.endpoint, credentials: { accessKeyId: open.info.accessKeyId, secretAccessKey: "nope-nope" } }));
+    await assert.rejects(wrong.entries("q1/"), s3.isS3AccessError);
+  });
+
+  it("reports a missing key and a missing bucket as typed not-found errors", async () => {
+    const bucket = handle(s3.fromServices({ s3: gated.info }));
+    await assert.rejects(bucket.head("q1/100307/nothing-here"), s3.isS3NotFoundError);
+    const missing = handle(s3.bucket("no-such-bucket", s3.optionsFrom(gated.info)));
+    await assert.rejects(missing.entries("x/"), (error: unknown) => s3.isS3NotFoundError(error) && error.s3Code === "NoSuchBucket");
+  });
+
+  it("builds the SDK settings that keep third-party servers correct", () => {
+    const config = s3.clientConfigFrom({ endpoint: "http://127.0.0.1:9/", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+    assert.equal(config.endpoint, "http://127.0.0.1:9");
+    assert.equal(config.forcePathStyle, true);
+    assert.equal(config.requestChecksumCalculation, "WHEN_REQUIRED");
+    assert.equal(config.responseChecksumValidation, "WHEN_REQUIRED");
+    assert.equal(config.region, "us-east-1");
+    const real = s3.clientConfigFrom({});
+    assert.equal(real.forcePathStyle, false);
+    assert.equal(real.credentials, undefined, "the standard credential chain is used");
+    assert.throws(() => s3.clientConfigFrom({ anonymous: true, credentials: { accessKeyId: "a", secretAccessKey: "b" } }), /exclude/);
+    assert.throws(() => s3.clientConfigFrom({ endpoint: "ftp://x" }), /http or https/);
+    assert.deepEqual(s3.parseS3Location("s3://hcp-openaccess/HCP_1200/100307/"), { bucket: "hcp-openaccess", prefix: "HCP_1200/100307/" });
+    assert.deepEqual(s3.parseS3Location("q1/", "hcp.aws.amazon.com"), { bucket: "hcp.aws.amazon.com", prefix: "q1/" });
+    assert.throws(() => s3.parseS3Location("q1/"), /no bucket/);
+  });
+});
