@@ -9,7 +9,7 @@ export { Project, PROJECT_COLUMNS, SUBJECT_COLUMNS } from "./project.js";
 export { Subject, EXPERIMENT_COLUMNS } from "./subject.js";
 export { Experiment, experimentsTable } from "./experiment.js";
 export { ProjectSearchQuery, ProjectSearchResult } from "./project-search.js";
-export { SearchQuery, checkFields, qualifyField, expectedKey, toResultColumns } from "./search.js";
+export { SearchQuery, checkFields, checkValueTypes, qualifyField, expectedKey, toResultColumns } from "./search.js";
 export { SearchResult } from "./search-result.js";
 export type { ResultColumn } from "./search-result.js";
 export { toSearchDocument, escapeXml, XDAT_NAMESPACE } from "./search-document.js";

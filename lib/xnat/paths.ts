@@ -23,9 +23,10 @@ export function toBaseUrl(url: string | URL): URL {
   return base;
 }
 
+/** One path segment, percent-encoded except `:` and `@` (legal in paths; XNAT type names contain `:`). */
 const segment = (value: string, what: string): string => {
   if (typeof value !== "string" || value === "") throw new InvalidArgumentError(`the ${what} must be a non-empty string`);
-  return encodeURIComponent(value);
+  return encodeURIComponent(value).replace(/%3A/gi, ":").replace(/%40/g, "@");
 };
 
 /** `data/projects` */

@@ -1,4 +1,5 @@
 import { UnexpectedContentError } from "../http/errors.js";
+import { DEFAULT_RETRY, type RetryPolicy } from "../http/retry.js";
 import { criteriaOf, splitField, toConstraintSet, type ConstraintInput, type ConstraintSet, type Criterion } from "./constraints.js";
 import { NotFoundError, UnknownDataTypeError, UnknownFieldError, ConstraintError } from "./errors.js";
 import { fromFieldListing, suggestFields, toColumnType, type FieldInfo } from "./fields.js";
@@ -97,6 +98,31 @@ export function toResultColumns(requested: readonly SearchColumn[], rootElement:
   return unique.map((column, i) => ({ column, i })).sort((a, b) => order(a.column.key) - order(b.column.key) || a.i - b.i).map((x) => x.column);
 }
 
+/** Searches are retried on overload and gateway errors only: a 500 is XNAT's answer to a bad query. */
+const SEARCH_RETRY: RetryPolicy = Object.freeze({ ...DEFAULT_RETRY, statuses: Object.freeze([408, 429, 502, 503, 504]) });
+
+const COMPARISONS = new Set(["=", "!=", "<", "<=", ">", ">="]);
+
+/**
+ * Numeric fields are compared as numbers by XNAT (the value is inlined into SQL), so a
+ * non-numeric value there is an SQL error on the server; it is refused here instead.
+ */
+export function checkValueTypes(criteria: readonly Criterion[], types: ReadonlyMap<string, string>): void {
+  for (const criterion of criteria) {
+    const columnType = toColumnType(types.get(criterion.field) ?? "string");
+    if (columnType !== "integer" && columnType !== "number") continue;
+    const value = criterion.value.trim();
+    if (!COMPARISONS.has(criterion.operator) || value === "" || value === "*") continue;
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value)) {
+      throw new ConstraintError(
+        `${criterion.field} ${criterion.operator} ${JSON.stringify(criterion.value)}`,
+        `${JSON.stringify(criterion.value)} is not a number, but ${criterion.field} is a ${types.get(criterion.field)} field`,
+        "compare numeric fields with numbers, e.g. [\"nt:scores/NEO_NEOFAC_A\", \">\", \"40\"]",
+      );
+    }
+  }
+}
+
 /** A prepared search: a row type and the fields to return; run it with {@link SearchQuery.where}. */
 export class SearchQuery {
   readonly #session: XnatSession;
@@ -131,6 +157,7 @@ export class SearchQuery {
       headers: { "content-type": "text/xml" },
       expect: "json",
       idempotent: true,
+      retry: SEARCH_RETRY,
       what: `the search over ${this.rootElement}`,
     });
     const listing = fromListingJson(text, searchPath());
@@ -159,6 +186,7 @@ export class SearchQuery {
     const where = renameFields(set, renamed);
     const types = new Map<string, string>();
     for (const [type, fields] of catalogs) for (const info of fields) types.set(`${type}/${info.id}`, info.type);
+    checkValueTypes(criteriaOf(where), types);
     const columns: SearchColumn[] = fieldNames.map((name) => {
       const { type, field } = splitField(name);
       return { elementName: type, fieldId: field, type: types.get(name) || "string", header: name };

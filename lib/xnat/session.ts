@@ -1,6 +1,6 @@
-import { request, type BufferedResponse, type Method } from "../http/request.js";
-import { describeBody } from "../http/request.js";
+import { describeBody, request, type BufferedResponse, type Method } from "../http/request.js";
 import { HttpError, UnexpectedContentError } from "../http/errors.js";
+import type { RetryPolicy } from "../http/retry.js";
 import { displayUrl, registerSecret } from "../http/redact.js";
 import { CookieJar } from "./cookies.js";
 import type { Credentials } from "./credentials.js";
@@ -22,6 +22,8 @@ export interface SessionRequest {
   what?: string;
   /** Allows retrying a POST that changes nothing (a search). */
   idempotent?: boolean;
+  /** Retry policy for this request (default: lib/http's, for idempotent requests). */
+  retry?: RetryPolicy;
 }
 
 /** Counters that show what the session did behind the scenes. */
@@ -194,6 +196,7 @@ export class XnatSession {
       headers,
       body: req.body,
       idempotent: req.idempotent,
+      retry: req.retry,
       acceptStatus,
       timeoutMs: this.#options.timeoutMs,
     });

@@ -191,6 +191,7 @@ describe("xnat client: the ConnectomeDB tutorial against the demo", function () 
     await assert.rejects(cdb.select("nt:nope", ["SUBJECT_ID"]).where([["nt:nope/PROJECTS", "LIKE", "%"]]), UnknownDataTypeError);
     await assert.rejects(cdb.select("nt:scores", NEO).where([[IN_Q1[0], "CONTAINS", "Q1"]]), UnknownOperatorError);
     await assert.rejects(cdb.select("nt:scores", NEO).where([IN_Q1, [["nt:scores/CPW_IWRD_TOT", "<"], "OR"], "AND"]), (e: unknown) => e instanceof ConstraintError && e.where === "constraints[1][0]");
+    await assert.rejects(cdb.select("nt:scores", NEO).where([["nt:scores/NEO_NEOFAC_A", ">", "forty"]]), (e: unknown) => e instanceof ConstraintError && /not a number/.test(e.message));
     assert.equal(demo.stats().searches, 0, "nothing was searched");
   });
 });
