@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { InvalidArgumentError } from "../http/errors.js";
-import { AllenNotFoundError } from "./errors.js";
-import { readZip, resolveInside, ZipFormatError } from "../zip/index.js";
+import { InvalidArgumentError, NeuroportalError } from "../http/errors.js";
+import { DEFAULT_RETRY, NO_RETRY, retryDelay, sleep } from "../http/retry.js";
+import { AllenNotFoundError, isVolumeSizeError } from "./errors.js";
+import { isZipFormatError, readZip, resolveInside, ZipFormatError } from "../zip/index.js";
 import { writeFilesAtomically, PendingFile } from "./atomic.js";
 import { ATLAS_VOLUME_PATTERN, DEFAULT_API, DEFAULT_PAGE_ROWS, REFERENCE_SPACE_ID } from "./constants.js";
 import { fetchArchive, FetchArchiveOptions } from "./fetch-archive.js";
@@ -46,13 +47,26 @@ export interface AtlasDownloadOptions extends DownloadOptions {
 
 /**
  * Downloads a zip, checks it, and writes the chosen members below `outDir` atomically (temp
- * file then rename). Members whose names would escape `outDir` raise UnsafePathError and
+ * file then rename). A damaged archive (bad CRC, truncated, wrong .raw size) is downloaded
+ * again under the retry policy before the error is raised. Members whose names would escape `outDir` raise UnsafePathError and
  * nothing is written; a corrupt archive raises {@link ZipFormatError}; a `.mhd` whose `.raw`
  * has the wrong size raises VolumeSizeError. Returns the paths written.
  */
 export async function downloadAndExtract(url: string, outDir: string, options: ExtractOptions = {}): Promise<string[]> {
-  const archive = await fetchArchive(url, options);
-  return extractArchive(archive, outDir, { members: options.members, source: url });
+  const http = options.http ?? {};
+  const policy = http.retry === false ? NO_RETRY : http.retry ?? DEFAULT_RETRY;
+  for (let attempt = 0; ; attempt++) {
+    const archive = await fetchArchive(url, options);
+    try {
+      return await extractArchive(archive, outDir, { members: options.members, source: url });
+    } catch (error) {
+      const damaged = (isZipFormatError(error) && error.problem === "damaged") || isVolumeSizeError(error);
+      if (!damaged || attempt >= policy.retries || http.signal?.aborted) throw error;
+      const delayMs = retryDelay(policy, attempt + 1);
+      http.onRetry?.({ attempt: attempt + 1, delayMs, error: error as NeuroportalError });
+      await sleep(delayMs, http.signal);
+    }
+  }
 }
 
 /** Writes the chosen members of an in-memory zip below `outDir` (see {@link downloadAndExtract}). */
@@ -63,7 +77,7 @@ export async function extractArchive(archive: Uint8Array, outDir: string, option
   if (wanted !== "all") {
     const missing = wanted.filter((name) => !chosen.some((entry) => baseName(entry.name) === name));
     if (missing.length) {
-      throw new ZipFormatError(`the archive has no ${missing.join(", ")} (it holds ${entries.map((e) => e.name).join(", ") || "nothing"})`, options.source, "the server sent a different archive than expected; check the id");
+      throw new ZipFormatError(`the archive has no ${missing.join(", ")} (it holds ${entries.map((e) => e.name).join(", ") || "nothing"})`, options.source, "missing-member", "the server sent a different archive than expected; check the id");
     }
   }
   const targets = chosen.map((entry) => ({ entry, target: resolveInside(outDir, entry.name) }));

@@ -1,9 +1,18 @@
 import { NeuroportalError } from "../http/errors.js";
 
+/**
+ * Why an archive could not be used: `damaged` (truncated or corrupt bytes, worth downloading
+ * again), `unsupported` (zip64, encryption, other compression), `missing-member` (a readable
+ * archive without the expected files).
+ */
+export type ZipProblem = "damaged" | "unsupported" | "missing-member";
+
 /** The bytes are not a readable zip archive (truncated, corrupt, or a page that is not a zip). */
 export class ZipFormatError extends NeuroportalError {
-  constructor(message: string, source?: string, hint = "the archive is damaged or incomplete; download it again") {
+  readonly problem: ZipProblem;
+  constructor(message: string, source?: string, problem: ZipProblem = "damaged", hint = problem === "damaged" ? "the archive is damaged or incomplete; download it again" : undefined) {
     super("E_ZIP", message, { url: source, hint });
+    this.problem = problem;
   }
 }
 

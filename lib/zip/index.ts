@@ -4,3 +4,4 @@ export { createZip } from "./write.js";
 export type { ZipInput } from "./write.js";
 export { resolveInside } from "./safe-path.js";
 export { ZipFormatError, isZipFormatError } from "./errors.js";
+export type { ZipProblem } from "./errors.js";

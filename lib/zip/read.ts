@@ -1,5 +1,5 @@
 import { crc32, inflateRawSync } from "node:zlib";
-import { ZipFormatError } from "./errors.js";
+import { ZipFormatError, ZipProblem } from "./errors.js";
 
 /** A member listed in the archive's central directory. */
 export interface ZipEntry {
@@ -25,7 +25,7 @@ const LOCAL_SIGNATURE = 0x04034b50;
  */
 export function readZip(archive: Uint8Array, source?: string): ZipEntry[] {
   const buf = Buffer.from(archive.buffer, archive.byteOffset, archive.byteLength);
-  const fail = (message: string) => new ZipFormatError(message, source);
+  const fail = (message: string, problem: ZipProblem = "damaged") => new ZipFormatError(message, source, problem);
   const endAt = findEnd(buf);
   if (endAt < 0) {
     const head = buf.subarray(0, 64).toString("latin1").trimStart().toLowerCase();
@@ -35,7 +35,7 @@ export function readZip(archive: Uint8Array, source?: string): ZipEntry[] {
   const count = buf.readUInt16LE(endAt + 10);
   const dirSize = buf.readUInt32LE(endAt + 12);
   const dirOffset = buf.readUInt32LE(endAt + 16);
-  if (dirOffset === 0xffffffff || count === 0xffff) throw fail("zip64 archives are not supported");
+  if (dirOffset === 0xffffffff || count === 0xffff) throw fail("zip64 archives are not supported", "unsupported");
   if (dirOffset + dirSize > endAt) throw fail("the central directory lies outside the archive (truncated or corrupt)");
   const entries: ZipEntry[] = [];
   let at = dirOffset;
@@ -52,8 +52,8 @@ export function readZip(archive: Uint8Array, source?: string): ZipEntry[] {
     const localOffset = buf.readUInt32LE(at + 42);
     const name = buf.subarray(at + 46, at + 46 + nameLength).toString(flags & 0x800 ? "utf8" : "latin1");
     at += 46 + nameLength + extraLength + commentLength;
-    if (flags & 1) throw fail(`member ${JSON.stringify(name)} is encrypted, which is not supported`);
-    if (method !== 0 && method !== 8) throw fail(`member ${JSON.stringify(name)} uses compression method ${method}; only stored and deflate are supported`);
+    if (flags & 1) throw fail(`member ${JSON.stringify(name)} is encrypted, which is not supported`, "unsupported");
+    if (method !== 0 && method !== 8) throw fail(`member ${JSON.stringify(name)} uses compression method ${method}; only stored and deflate are supported`, "unsupported");
     entries.push({
       name,
       isDirectory: name.endsWith("/"),

@@ -8,6 +8,8 @@ import { isHttpError, isNetworkError, isUnsafePathError } from "../../lib/http/e
 import { createZip } from "../../lib/zip/index.js";
 import { listFiles, NO_RETRY_HTTP, sendBytes, serve, tempDir } from "./helpers.js";
 
+const FAST_RETRY = { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5, statuses: [500] } };
+
 const header = (dims: number[], type: string, dataFile: string) =>
   `ObjectType = Image\nNDims = ${dims.length}\nBinaryData = True\nBinaryDataByteOrderMSB = False\nElementSpacing = 200 200 200\nDimSize = ${dims.join(" ")}\nElementType = ${type}\nElementDataFile = ${dataFile}\n`;
 
@@ -112,28 +114,47 @@ describe("allen: downloads that go wrong leave nothing behind", () => {
     await assert.rejects(allen.downloadAndExtract(`${server.url}x.zip`, dir), isUnsafePathError);
   });
 
-  it("a corrupt zip raises ZipFormatError and writes nothing", async () => {
-    const good = Buffer.from(createZip([{ name: "energy.mhd", data: Buffer.from("x".repeat(100)), method: "store" }, { name: "energy.raw", data: Buffer.alloc(400, 3), method: "store" }]));
-    good[30 + "energy.mhd".length + 10] ^= 0x55;
-    server = await serve((_req, res) => sendBytes(res, good));
-    await assert.rejects(allen.downloadGridFile(1, dir, { api: server.url }), (e: unknown) => allen.isZipFormatError(e) && /CRC-32/.test((e as Error).message));
+  it("a corrupt zip is downloaded again, then raises ZipFormatError and writes nothing", async () => {
+    const bad = Buffer.from(createZip([{ name: "energy.mhd", data: Buffer.from("x".repeat(100)), method: "store" }, { name: "energy.raw", data: Buffer.alloc(400, 3), method: "store" }]));
+    bad[30 + "energy.mhd".length + 10] ^= 0x55;
+    let requests = 0;
+    server = await serve((_req, res) => {
+      requests++;
+      sendBytes(res, bad);
+    });
+    await assert.rejects(allen.downloadGridFile(1, dir, { api: server.url, http: FAST_RETRY }), (e: unknown) => allen.isZipFormatError(e) && e.problem === "damaged" && /CRC-32/.test((e as Error).message));
+    assert.equal(requests, 3);
     assert.deepEqual(listFiles(dir), []);
+  });
+
+  it("a zip corrupted in transit once is fetched again and extracted", async () => {
+    const good = createZip([{ name: "energy.mhd", data: Buffer.from(header([1, 1, 1], "MET_FLOAT", "energy.raw")) }, { name: "energy.raw", data: Buffer.alloc(4), method: "store" }]);
+    const bad = Buffer.from(good);
+    bad[bad.indexOf("energy.raw") + "energy.raw".length + 1] ^= 0xff;
+    let requests = 0;
+    server = await serve((_req, res) => sendBytes(res, ++requests === 1 ? bad : good));
+    const written = await allen.downloadGridFile(1, dir, { api: server.url, http: FAST_RETRY });
+    assert.equal(requests, 2);
+    assert.deepEqual(written.map((p) => path.basename(p)), ["energy.mhd", "energy.raw"]);
   });
 
   it("an HTML page instead of the zip raises ZipFormatError", async () => {
     server = await serve((_req, res) => sendBytes(res, Buffer.from("<html><body>maintenance</body></html>"), "text/html"));
-    await assert.rejects(allen.downloadGridFile(1, dir, { api: server.url }), (e: unknown) => allen.isZipFormatError(e) && /HTML/.test((e as Error).message) && (e as allen.ZipFormatError).url!.includes("grid_data/download/1"));
+    await assert.rejects(allen.downloadGridFile(1, dir, { api: server.url, http: FAST_RETRY }), (e: unknown) => allen.isZipFormatError(e) && /HTML/.test((e as Error).message) && (e as allen.ZipFormatError).url!.includes("grid_data/download/1"));
   });
 
   it("a zip without the expected members says what it holds", async () => {
     server = await serve((_req, res) => sendBytes(res, createZip([{ name: "readme.txt", data: Buffer.from("hi") }])));
-    await assert.rejects(allen.downloadGridFile(1, dir, { api: server.url }), /has no energy\.mhd, energy\.raw \(it holds readme\.txt\)/);
+    let requests = 0;
+    server.server.on("request", () => requests++);
+    await assert.rejects(allen.downloadGridFile(1, dir, { api: server.url }), (e: unknown) => allen.isZipFormatError(e) && e.problem === "missing-member" && /has no energy\.mhd, energy\.raw \(it holds readme\.txt\)/.test((e as Error).message));
+    assert.equal(requests, 1, "a readable archive without the members is not downloaded again");
   });
 
   it("a .raw that does not match its .mhd raises VolumeSizeError and writes nothing", async () => {
     const zip = createZip([{ name: "energy.mhd", data: Buffer.from(header([2, 2, 2], "MET_FLOAT", "energy.raw")) }, { name: "energy.raw", data: Buffer.alloc(31) }]);
     server = await serve((_req, res) => sendBytes(res, zip));
-    await assert.rejects(allen.downloadGridFile(1, dir, { api: server.url }), (e: unknown) => allen.isVolumeSizeError(e) && e.expectedBytes === 32 && e.actualBytes === 31);
+    await assert.rejects(allen.downloadGridFile(1, dir, { api: server.url, http: FAST_RETRY }), (e: unknown) => allen.isVolumeSizeError(e) && e.expectedBytes === 32 && e.actualBytes === 31);
     assert.deepEqual(listFiles(dir), []);
   });
 
@@ -147,7 +168,7 @@ describe("allen: downloads that go wrong leave nothing behind", () => {
       res.write(zip.subarray(0, Math.floor(zip.length / 2)), () => res.socket?.destroy());
     });
     await assert.rejects(
-      allen.downloadGridFile(1, dir, { api: server.url, http: { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5, statuses: [500] } } }),
+      allen.downloadGridFile(1, dir, { api: server.url, http: FAST_RETRY }),
       isNetworkError,
     );
     assert.equal(requests, 3, "a cut connection is retried, then reported");
@@ -164,7 +185,7 @@ describe("allen: downloads that go wrong leave nothing behind", () => {
         res.write(zip.subarray(0, 10), () => res.socket?.destroy());
       } else sendBytes(res, zip);
     });
-    const written = await allen.downloadGridFile(1, dir, { api: server.url, http: { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5, statuses: [500] } } });
+    const written = await allen.downloadGridFile(1, dir, { api: server.url, http: FAST_RETRY });
     assert.equal(written.length, 2);
     assert.deepEqual(listFiles(dir), ["energy.mhd", "energy.raw"]);
   });

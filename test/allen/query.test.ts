@@ -195,4 +195,24 @@ describe("allen: paging edge cases against hand-made servers", () => {
     assert.equal((rows[0].plane_of_section as { name: string }).name, "sagittal");
     assert.equal(seen, 1);
   });
+
+  it("startAllenDemo's wrap option puts a layer in front of the handler: a maintenance page once, then recovery", async () => {
+    let calls = 0;
+    const svc = await startAllenDemo({
+      wrap: (handler) => (req, res) => {
+        if (++calls === 1) {
+          res.writeHead(503, { "content-type": "text/html", "retry-after": "0" });
+          return res.end("<html><body>maintenance</body></html>");
+        }
+        handler(req, res);
+      },
+    });
+    try {
+      const rows = await allen.query(allen.referenceSpaceUrl(svc.info.url));
+      assert.equal(rows.length, 1);
+      assert.equal(calls, 2, "the 503 was retried");
+    } finally {
+      await svc.close();
+    }
+  });
 });

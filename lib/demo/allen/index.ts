@@ -1,3 +1,4 @@
+import type { RequestListener } from "node:http";
 import { listenLoopback } from "../loopback.js";
 import type { RunningService } from "../types.js";
 import { createAllenDemoData, createAllenHandler } from "./handler.js";
@@ -6,6 +7,8 @@ import { createAllenDemoData, createAllenHandler } from "./handler.js";
 export interface AllenDemoOptions {
   /** Port on 127.0.0.1 (0, the default, picks a free one). */
   port?: number;
+  /** Wraps the service's single request handler (e.g. with fault injection) before it listens. */
+  wrap?: (handler: RequestListener) => RequestListener;
 }
 
 /**
@@ -15,7 +18,8 @@ export interface AllenDemoOptions {
  * All data is synthetic and deterministic.
  */
 export async function startAllenDemo(options: AllenDemoOptions = {}): Promise<RunningService<{ url: string }>> {
-  const server = await listenLoopback(createAllenHandler(createAllenDemoData()), options.port ?? 0);
+  const handler = createAllenHandler(createAllenDemoData());
+  const server = await listenLoopback(options.wrap ? options.wrap(handler) : handler, options.port ?? 0);
   return { info: { url: server.url }, close: server.close };
 }
 
