@@ -97,6 +97,17 @@ describe("xnat sessions against the demo ConnectomeDB", function () {
     await cdb.close();
   });
 
+  it("heals when a browser-like client is redirected to the login page instead of getting a 401", async () => {
+    const browser = "Mozilla/5.0 (X11; Linux x86_64) neuroportal-test";
+    const cdb = await connect(demo.info.url, { ...login(), userAgent: browser });
+    clock += 901_000;
+    const subjects = await cdb.project("HCP_Q1").subjects();
+    assert.equal(subjects.shape[0], 76);
+    assert.deepEqual(cdb.sessionStats(), { requests: 4, logins: 2, replays: 1 });
+    await cdb.close();
+    await assert.rejects(connect(demo.info.url, { user: demo.info.user, password: "wrong-password-1", userAgent: browser }), AuthenticationError);
+  });
+
   it("never retries a rejected re-login: later calls fail at once without contacting the server", async () => {
     const cdb = await connect(demo.info.url, login());
     const port = new URL(demo.info.url).port;
