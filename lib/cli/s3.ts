@@ -1,12 +1,160 @@
-import type { Command } from "./command.js";
+import { readDemoState } from "../config/demo-state.js";
+import type { DemoInfo } from "../demo/types.js";
+import { formatProgress } from "../display/progress.js";
+import { InvalidArgumentError } from "../http/errors.js";
+import { redact } from "../http/redact.js";
+import * as s3 from "../s3/index.js";
+import type { CliIO, Command } from "./command.js";
+import { parseFlags } from "./command.js";
 
-/** Placeholder until the s3 slice lands. */
+const common = "[--bucket NAME] [--endpoint URL] [--region R] [--anonymous] [--profile P]";
+const lsUsage = `neuroportal s3 ls <s3://bucket/prefix | prefix> [--delimiter D (default /)] [--recursive] [--json] ${common}`;
+const getUsage = `neuroportal s3 get <s3://bucket/prefix | prefix | key> <dir> [--concurrency N (default 8)] [--no-verify] ${common}`;
+const usage = `${lsUsage}\n       ${getUsage}`;
+
+const connectionFlags = {
+  bucket: { type: "string" },
+  endpoint: { type: "string" },
+  region: { type: "string" },
+  anonymous: { type: "boolean" },
+  profile: { type: "string" },
+} as const;
+
+/**
+ * `neuroportal s3`: list a prefix (`ls`, like boto's `bucket.list(prefix, "/")`) or download one
+ * with verification, resume and a progress bar (`get`). The endpoint and keys come from flags,
+ * then NEUROPORTAL_S3_ENDPOINT and the AWS_* variables, then a running `neuroportal demo`, else
+ * AWS itself with the standard credential chain.
+ */
 export const s3Command: Command = {
   name: "s3",
-  summary: "(s3 commands: not built yet)",
-  usage: "neuroportal s3 ...",
-  async run(_argv, io) {
-    io.stderr.write("not built yet\n");
-    return 1;
+  summary: "list or download HCP data on S3 (ls, get) with MD5 verification and resume",
+  usage,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    if (sub === "ls") return list(rest, io);
+    if (sub === "get") return get(rest, io);
+    throw new InvalidArgumentError(sub ? `unknown s3 subcommand ${JSON.stringify(sub)}` : "missing the s3 subcommand", `usage: ${usage}`);
   },
 };
+
+async function list(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseFlags(argv, { ...connectionFlags, delimiter: { type: "string", default: "/" }, recursive: { type: "boolean" }, json: { type: "boolean" } }, lsUsage, true);
+  if (positionals.length !== 1) throw new InvalidArgumentError("s3 ls takes one location", `usage: ${lsUsage}`);
+  const { bucket, prefix } = target(positionals[0], values);
+  const delimiter = values.recursive ? undefined : values.delimiter || undefined;
+  try {
+    const entries: s3.S3Entry[] = [];
+    for await (const entry of bucket.iterate(prefix, { delimiter })) {
+      if (values.json) entries.push(entry);
+      else io.stdout.write(`${lsLine(entry)}\n`);
+    }
+    if (values.json) io.stdout.write(`${JSON.stringify(entries.map((e) => ({ key: e.key, size: e.isPrefix ? null : e.size, lastModified: e.lastModified?.toISOString() ?? null, etag: e.etag ?? null, isPrefix: e.isPrefix })))}\n`);
+  } finally {
+    bucket.close();
+  }
+  return 0;
+}
+
+async function get(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseFlags(argv, { ...connectionFlags, concurrency: { type: "string", default: "8" }, "no-verify": { type: "boolean" } }, getUsage, true);
+  if (positionals.length !== 2) throw new InvalidArgumentError("s3 get takes a location and a target folder", `usage: ${getUsage}`);
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new InvalidArgumentError(`--concurrency takes a whole number from 1 to 256, not ${JSON.stringify(values.concurrency)}`);
+  const { bucket, prefix } = target(positionals[0], values);
+  if (!prefix) throw new InvalidArgumentError("refusing to download a whole bucket", "give a prefix such as q1/100307/MNINonLinear/Results/tfMRI_MOTOR_LR/");
+  const what = prefix.endsWith("/") ? prefix : await keyOrPrefix(bucket, prefix);
+  const bar = progressBar(io, `s3://${bucket.name}/${prefix}`);
+  let summary: s3.DownloadSummary;
+  try {
+    summary = await bucket.download(what, positionals[1], { concurrency, verify: !values["no-verify"], onProgress: bar.update });
+  } finally {
+    bar.finish();
+    bucket.close();
+  }
+  io.stdout.write(
+    `${summary.downloaded} downloaded, ${summary.resumed} resumed, ${summary.skipped} skipped (already verified), ${summary.failed} failed; ${summary.bytes} bytes received\n`,
+  );
+  for (const failure of summary.failures) io.stderr.write(`neuroportal s3 get: ${failure.key}: ${redact(failure.error.message)}\n`);
+  if (summary.files.length === 0) {
+    io.stderr.write(`neuroportal s3 get: nothing found under s3://${bucket.name}/${prefix} — list it with \`neuroportal s3 ls\`\n`);
+    return 1;
+  }
+  if (!summary.ok) io.stderr.write("neuroportal s3 get: some files failed; run the same command again to resume them\n");
+  return summary.ok ? 0 : 1;
+}
+
+/** A key without a trailing slash may be one object or a folder: download the object if it exists. */
+async function keyOrPrefix(bucket: s3.Bucket, prefix: string): Promise<string | string[]> {
+  try {
+    await bucket.head(prefix);
+    return [prefix];
+  } catch (error) {
+    if (s3.isS3NotFoundError(error)) return `${prefix}/`;
+    throw error;
+  }
+}
+
+type ConnectionValues = { bucket?: string; endpoint?: string; region?: string; anonymous?: boolean; profile?: string };
+
+function target(location: string, values: ConnectionValues): { bucket: s3.Bucket; prefix: string } {
+  const { options, defaultBucket } = connectionFrom(values, process.env, readDemoState());
+  const { bucket, prefix } = s3.parseS3Location(location, values.bucket ?? defaultBucket);
+  return { bucket: s3.bucket(bucket, options), prefix };
+}
+
+/** Bucket options from flags, then environment, then a running demo, then AWS defaults. Pure. */
+export function connectionFrom(values: ConnectionValues, env: NodeJS.ProcessEnv, demo: DemoInfo | undefined): { options: s3.BucketOptions; defaultBucket?: string } {
+  const endpoint = values.endpoint ?? env.NEUROPORTAL_S3_ENDPOINT;
+  const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const base: s3.BucketOptions = { region: region ?? "us-east-1" };
+  if (values.anonymous) base.anonymous = true;
+  else if (values.profile) base.profile = values.profile;
+  const envKeys = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN } : undefined;
+  if (endpoint) {
+    const useDemoKeys = !envKeys && demo?.s3 && sameEndpoint(demo.s3.endpoint, endpoint);
+    return {
+      options: { ...base, endpoint, ...(!base.anonymous && !base.profile && (envKeys || useDemoKeys) ? { credentials: envKeys ?? { accessKeyId: demo!.s3!.accessKeyId, secretAccessKey: demo!.s3!.secretAccessKey } } : {}) },
+      defaultBucket: useDemoKeys ? demo!.s3!.buckets[0] : undefined,
+    };
+  }
+  if (demo?.s3) {
+    const options: s3.BucketOptions = { ...s3.optionsFrom(demo.s3), ...(region ? { region } : {}) };
+    if (base.anonymous) {
+      delete options.credentials;
+      options.anonymous = true;
+    }
+    return { options, defaultBucket: demo.s3.buckets[0] };
+  }
+  return { options: base, defaultBucket: "hcp-openaccess" };
+}
+
+const sameEndpoint = (a: string, b: string) => a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
+
+function lsLine(entry: s3.S3Entry): string {
+  if (entry.isPrefix) return `${"PRE".padStart(30)} ${entry.key}`;
+  const date = entry.lastModified ? entry.lastModified.toISOString().replace("T", " ").slice(0, 19) : "".padEnd(19);
+  return `${date} ${String(entry.size).padStart(10)} ${entry.key}`;
+}
+
+function progressBar(io: CliIO, label: string): { update: (p: s3.DownloadProgress) => void; finish: () => void } {
+  let drawn = false;
+  let last: s3.DownloadProgress | undefined;
+  const draw = (p: s3.DownloadProgress) => {
+    const line = formatProgress(label, { done: p.filesDone, total: p.filesTotal, text: `${megabytes(p.bytesDone)}/${megabytes(p.bytesTotal)} MB` }, 24);
+    io.stderr.write(`\r${line}\x1b[K`);
+    drawn = true;
+  };
+  return {
+    update(p) {
+      last = p;
+      if (io.isTTY) draw(p);
+    },
+    finish() {
+      if (io.isTTY && last) draw(last);
+      if (drawn) io.stderr.write("\n");
+    },
+  };
+}
+
+const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
