@@ -86,11 +86,13 @@ export function parseMetaImageHeader(text: string, file = "header"): MetaImageHe
   if (fields.BinaryData !== undefined && !isTrue(fields.BinaryData)) throw new MetaImageError("BinaryData = False (ASCII voxels) is not supported", file);
   const order = fields.BinaryDataByteOrderMSB ?? fields.ElementByteOrderMSB ?? "False";
   if (!/^(true|false)$/i.test(order)) throw new MetaImageError(`the byte order flag is ${order}, not True or False`, file);
+  const dataFile = need("ElementDataFile");
+  if (dataFile === "LIST" || /%\d*d/.test(dataFile)) throw new MetaImageError(`ElementDataFile = ${dataFile} (one file per slice) is not supported`, file, "use a volume stored in one .raw file");
   const headerSize = fields.HeaderSize === undefined ? 0 : Number(fields.HeaderSize);
   if (!Number.isInteger(headerSize) || headerSize < -1) throw new MetaImageError(`HeaderSize = ${fields.HeaderSize} is not valid`, file);
   const spacing = fields.ElementSpacing !== undefined ? numbers("ElementSpacing", ndims) : numbers("ElementSize", ndims, 1);
   const offset = numbers(fields.Offset !== undefined ? "Offset" : "Position", ndims, 0);
-  return { dims, spacing, offset, elementType: elementType as ElementType, bigEndian: isTrue(order), dataFile: need("ElementDataFile"), headerSize, fields };
+  return { dims, spacing, offset, elementType: elementType as ElementType, bigEndian: isTrue(order), dataFile, headerSize, fields };
 }
 
 /**

@@ -78,6 +78,8 @@ describe("allen: MetaImage reader", () => {
       [{ CompressedData: "True" }, /CompressedData/],
       [{ BinaryDataByteOrderMSB: "Maybe" }, /byte order flag/],
       [{ ElementDataFile: "missing.raw" }, /cannot be read/],
+      [{ ElementDataFile: "slice%03d.raw" }, /one file per slice/],
+      [{ NDims: "2", DimSize: "3 4", ElementSpacing: "1 1" }, /readVolume reads 3-D volumes/],
     ];
     for (const [change, message] of cases) {
       const fields = { ...BASE, ...change } as Record<string, string>;

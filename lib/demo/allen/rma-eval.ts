@@ -14,8 +14,26 @@ export interface QueryResult {
   totalRows: number;
 }
 
-/** Filters, orders, pages and shapes the records of one model. */
+const matchCache = new WeakMap<readonly CatalogRecord[], Map<string, CatalogRecord[]>>();
+
+/**
+ * Filters, orders, pages and shapes the records of one model. The filtered, ordered list is
+ * cached per query (without its page bounds), so paging through a result does the work once.
+ */
 export function evaluate(records: readonly CatalogRecord[], query: RmaQuery): QueryResult {
+  let cache = matchCache.get(records);
+  if (!cache) matchCache.set(records, (cache = new Map()));
+  const key = JSON.stringify([query.filters, query.includes.map((i) => i.association), query.order]);
+  let sorted = cache.get(key);
+  if (!sorted) {
+    sorted = filterAndSort(records, query);
+    if (cache.size >= 64) cache.delete(cache.keys().next().value!);
+    cache.set(key, sorted);
+  }
+  return pageOf(sorted, query);
+}
+
+function filterAndSort(records: readonly CatalogRecord[], query: RmaQuery): CatalogRecord[] {
   const associationNames = new Set(records.flatMap((r) => Object.keys(r.associations)));
   for (const include of query.includes) {
     if (records.length && !associationNames.has(include.association)) throw new RmaRequestError(`${query.model} has no association ${include.association}`);
@@ -37,9 +55,13 @@ export function evaluate(records: readonly CatalogRecord[], query: RmaQuery): Qu
     }
     return 0;
   });
+  return sorted;
+}
+
+function pageOf(sorted: readonly CatalogRecord[], query: RmaQuery): QueryResult {
   const size = query.numRows === "all" ? PAGE_CAP : Math.min(query.numRows, PAGE_CAP);
-  const page = sorted.slice(query.startRow, query.startRow + size);
-  const rows = page.map((record) => {
+  const window = sorted.slice(query.startRow, query.startRow + size);
+  const rows = window.map((record) => {
     const row: Record<string, unknown> = query.only ? Object.fromEntries(query.only.map((k) => [attributeName(k), record.fields[attributeName(k)]])) : { ...record.fields };
     for (const include of query.includes) {
       const items = (record.associations[include.association] ?? []).filter((item) => include.filters.every((f) => matches(item, f)));
