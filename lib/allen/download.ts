@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { InvalidArgumentError, NeuroportalError } from "../http/errors.js";
 import { DEFAULT_RETRY, NO_RETRY, retryDelay, sleep } from "../http/retry.js";
-import { AllenNotFoundError, isVolumeSizeError } from "./errors.js";
 import { isZipFormatError, readZip, resolveInside, ZipFormatError } from "../zip/index.js";
+import { AllenNotFoundError, isVolumeSizeError } from "./errors.js";
 import { writeFilesAtomically, PendingFile } from "./atomic.js";
 import { ATLAS_VOLUME_PATTERN, DEFAULT_API, DEFAULT_PAGE_ROWS, REFERENCE_SPACE_ID } from "./constants.js";
 import { fetchArchive, FetchArchiveOptions } from "./fetch-archive.js";
@@ -47,10 +47,10 @@ export interface AtlasDownloadOptions extends DownloadOptions {
 
 /**
  * Downloads a zip, checks it, and writes the chosen members below `outDir` atomically (temp
- * file then rename). A damaged archive (bad CRC, truncated, wrong .raw size) is downloaded
- * again under the retry policy before the error is raised. Members whose names would escape `outDir` raise UnsafePathError and
- * nothing is written; a corrupt archive raises {@link ZipFormatError}; a `.mhd` whose `.raw`
- * has the wrong size raises VolumeSizeError. Returns the paths written.
+ * file then rename). Members whose names would escape `outDir` raise UnsafePathError and
+ * nothing is written. A damaged archive (bad CRC, truncated) raises {@link ZipFormatError}, a
+ * `.mhd` whose `.raw` has the wrong size raises VolumeSizeError, each after the download was
+ * tried again under the retry policy. Returns the paths written.
  */
 export async function downloadAndExtract(url: string, outDir: string, options: ExtractOptions = {}): Promise<string[]> {
   const http = options.http ?? {};
