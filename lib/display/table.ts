@@ -13,6 +13,13 @@ export interface TableOptions {
   caption?: string;
   /** Show the row labels even when they are the default positions 0..n-1. */
   index?: boolean;
+  /** Longest cell text shown; longer text is cut with "…" (the HTML keeps it in a tooltip). Default 60. */
+  maxCellChars?: number;
+}
+
+/** Cuts text longer than `max` characters, ending it with "…". */
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, Math.max(max - 1, 1))}…` : text;
 }
 
 const ELLIPSIS = "…";
@@ -48,6 +55,7 @@ export function shapeCaption(data: TableData): string {
 }
 
 const STYLE = [
+  ".np-frame{overflow-x:auto;max-width:100%}",
   ".np-frame table{border-collapse:collapse;font-size:12px;font-family:system-ui,sans-serif}",
   ".np-frame th,.np-frame td{padding:3px 8px;border-bottom:1px solid #e5e5e5;white-space:nowrap}",
   ".np-frame thead th{border-bottom:1px solid #888;background:#f7f7f7}",
@@ -69,6 +77,7 @@ function alignOf(kind: ColumnKind): string {
 export function toHtmlTable(value: Tabular, options: TableOptions = {}): string {
   const data = toTableData(value);
   const digits = options.digits ?? 4;
+  const maxCellChars = options.maxCellChars ?? 60;
   const { rowPositions, columnPositions } = windowOf(data, options);
   const index = data.index ?? (options.index ? data.rows.map((_, i) => i) : undefined);
   const out: string[] = [`<div class="np-frame"><style>${STYLE}</style><table>`];
@@ -96,7 +105,12 @@ export function toHtmlTable(value: Tabular, options: TableOptions = {}): string 
       const cell = data.rows[r][c];
       const align = alignOf(data.kinds[c]);
       if (isMissing(cell)) out.push(`<td class="np-missing" style="text-align:${align}" title="missing">NaN</td>`);
-      else out.push(`<td style="text-align:${align}">${escapeHtml(formatCell(cell, digits))}</td>`);
+      else {
+        const text = formatCell(cell, digits);
+        const shown = clip(text, maxCellChars);
+        const title = shown === text ? "" : ` title="${escapeHtml(text)}"`;
+        out.push(`<td style="text-align:${align}"${title}>${escapeHtml(shown)}</td>`);
+      }
     }
     out.push("</tr>");
   }
@@ -117,7 +131,7 @@ export function toTextTable(value: Tabular, options: TableOptions = {}): string 
   const rightAligned = [...(index ? [false] : []), ...columnPositions.map((c) => c !== null && data.kinds[c] === "number")];
   const lines: string[][] = [header];
   for (const r of rowPositions) {
-    const cells = columnPositions.map((c) => (r === null || c === null ? "..." : formatCell(data.rows[r][c], digits)));
+    const cells = columnPositions.map((c) => (r === null || c === null ? "..." : clip(formatCell(data.rows[r][c], digits), options.maxCellChars ?? 60)));
     lines.push([...(index ? [r === null ? "..." : String(index[r])] : []), ...cells]);
   }
   const widths = header.map((_, i) => Math.max(...lines.map((line) => line[i].length)));

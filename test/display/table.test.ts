@@ -63,6 +63,13 @@ describe("display: HTML table renderer", () => {
     assert.match(text, /\[100 rows × 30 columns\]$/);
   });
 
+  it("cuts long cell text, keeping the whole text in a tooltip", () => {
+    const long = "x".repeat(70) + "<end>";
+    const html = toHtmlTable([{ d: long }], { maxCellChars: 10 });
+    assert.ok(html.includes(`<td style="text-align:left" title="${"x".repeat(70)}&lt;end&gt;">xxxxxxxxx…</td>`), html);
+    assert.match(toTextTable([{ d: long }]), new RegExp(`^d\n${"x".repeat(59)}…\n`));
+  });
+
   it("rejects values that are not tables with a typed error", () => {
     assert.throws(() => toHtmlTable(42 as never), (e: unknown) => isInvalidArgumentError(e) && /DataFrame/.test((e as Error).message));
     assert.throws(() => toHtmlTable([1, 2] as never), (e: unknown) => isInvalidArgumentError(e) && /records/.test((e as Error).message));
