@@ -1,0 +1,13 @@
+export { withFaults } from "./with-faults.js";
+export type { FaultyListener } from "./with-faults.js";
+export { resolveFaultSpec, S3_OBJECT_GET, XNAT_LOGIN_PATHS, DEFAULT_ERROR_STATUSES } from "./spec.js";
+export type { FaultSpec, ResolvedFaultSpec, FaultKind, FaultCounter, PathPattern, SessionExpirySpec } from "./spec.js";
+export { planFault } from "./plan.js";
+export type { FaultPlan } from "./plan.js";
+export { tapBody } from "./body-tap.js";
+export type { BodyFault } from "./body-tap.js";
+export { SessionExpiry } from "./session-expiry.js";
+export type { SessionVerdict } from "./session-expiry.js";
+export { formatFaultStats } from "./stats.js";
+export type { FaultStats } from "./stats.js";
+export { mulberry32, hash32 } from "./prng.js";
