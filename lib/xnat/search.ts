@@ -42,22 +42,27 @@ export function qualifyField(name: string, dataType: string): string {
 
 /**
  * Checks `type/FIELD` names against the catalogs and returns them spelled as the server
- * spells them. XML-path fields (`type/GROUP/FIELD`) and parameterised ids (`ID=param`) are
- * checked by their base id only when it is a display field; paths are left to the server.
+ * spells them. A schema path the catalog knows (`nt:scores/NEO/NEOFAC_A`) becomes its display
+ * field id; other XML paths are left to the server; parameterised ids (`ID=param`) are checked
+ * by their base id.
  */
 export function checkFields(names: readonly string[], catalogs: ReadonlyMap<string, readonly FieldInfo[]>): string[] {
   return names.map((name) => {
     const { type, field } = splitField(name);
-    if (field.includes("/")) return name;
     const catalog = catalogs.get(type) ?? [];
+    const byPath = catalog.find((info) => info.schemaPath !== "" && info.schemaPath === name);
+    if (byPath) return `${type}/${byPath.id}`;
+    if (field.includes("/")) return name;
+    const same = (a: string, b: string) => a.toUpperCase() === b.toUpperCase();
+    const exact = catalog.find((info) => info.id === field) ?? catalog.find((info) => same(info.id, field));
+    if (exact) return `${type}/${exact.id}`;
     const [base, parameter] = splitParameter(field);
-    const known = catalog.find((info) => info.id === base) ?? catalog.find((info) => info.id.toUpperCase() === base.toUpperCase());
+    const baseOf = (id: string) => splitParameter(id)[0];
+    const known = catalog.find((info) => same(baseOf(info.id), base) && (parameter === undefined) === !info.id.includes("="));
     if (!known) {
-      const byPath = catalog.find((info) => info.schemaPath === name);
-      if (byPath) return `${type}/${byPath.id}`;
       throw new UnknownFieldError(name, type, suggestFields(catalog, base).map((id) => `${type}/${id}`));
     }
-    return `${type}/${known.id}${parameter === undefined ? "" : `=${parameter}`}`;
+    return `${type}/${baseOf(known.id)}${parameter === undefined ? "" : `=${parameter}`}`;
   });
 }
 

@@ -94,7 +94,15 @@ describe("xnat listings, result columns, fields and membership (pure)", () => {
 
   it("checks field names against the catalog, fixing case and allowing XML paths", () => {
     const catalogs = new Map([["nt:scores", FIELDS]]);
-    assert.deepEqual(checkFields(["nt:scores/neo_neofac_a", "nt:scores/NEO/NEOFAC_O", "nt:scores/SUBJECT_ID"], catalogs), ["nt:scores/NEO_NEOFAC_A", "nt:scores/NEO/NEOFAC_O", "nt:scores/SUBJECT_ID"]);
+    assert.deepEqual(checkFields(["nt:scores/neo_neofac_a", "nt:scores/NEO/NEOFAC_O", "nt:scores/SUBJECT_ID", "nt:scores/NEO/OTHER"], catalogs), [
+      "nt:scores/NEO_NEOFAC_A",
+      "nt:scores/NEO_NEOFAC_O",
+      "nt:scores/SUBJECT_ID",
+      "nt:scores/NEO/OTHER",
+    ]);
+    const withParameter = new Map([["nt:scores", [...FIELDS, { ...FIELDS[0], id: "PROJECT_IDENTIFIER=HCP_Q1", requiresValue: true }]]]);
+    assert.deepEqual(checkFields(["nt:scores/PROJECT_IDENTIFIER=HCP_Q1", "nt:scores/PROJECT_IDENTIFIER=HCP_Q2"], withParameter), ["nt:scores/PROJECT_IDENTIFIER=HCP_Q1", "nt:scores/PROJECT_IDENTIFIER=HCP_Q2"]);
+    assert.throws(() => checkFields(["nt:scores/PROJECT_IDENTIFIER"], withParameter), UnknownFieldError);
     assert.throws(() => checkFields(["nt:scores/AGREEABLENESS"], catalogs), UnknownFieldError);
   });
 
