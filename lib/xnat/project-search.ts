@@ -1,14 +1,14 @@
 import { andAll, toConstraintSet, type ConstraintInput, type ConstraintSet } from "./constraints.js";
 import { fromProjectList } from "./membership.js";
 import type { Project } from "./project.js";
-import { SearchQuery, qualifyField } from "./search.js";
+import { SearchQuery, checkDataTypeName, qualifyField } from "./search.js";
 import { SearchResult } from "./search-result.js";
 import type { XnatSession } from "./session.js";
 
 /** A project-scoped search result: exact members with labels, plus what the LIKE over-matched. */
 export class ProjectSearchResult extends SearchResult {
   readonly project: string;
-  /** Rows that `PROJECTS LIKE '%<project>%'` returned although the project is not in their PROJECTS list. */
+  /** Rows that `PROJECTS LIKE '%<project>%'` returned although the project is not in their PROJECTS list (with their `projects` column). */
   readonly overMatched: SearchResult;
   /** Rows the LIKE constraint returned (members + over-matched). */
   readonly likeMatched: number;
@@ -41,8 +41,8 @@ export class ProjectSearchQuery {
     this.#session = session;
     this.#project = project;
     this.rootElement = rootElement;
-    this.#fields = fields;
-    new SearchQuery(session, rootElement, fields);
+    checkDataTypeName(rootElement);
+    this.#fields = fields?.map((f) => qualifyField(f, rootElement));
   }
 
   /** Runs the search; `constraints` (optional) are ANDed with the project constraint. */
@@ -63,10 +63,10 @@ export class ProjectSearchQuery {
     const isMember = result.records().map((row) => fromProjectList(row[projectsKey] ?? "").includes(projectId));
     const members = result.filter((_, i) => isMember[i]);
     const over = result.filter((_, i) => !isMember[i]);
-    const withLabels = (r: SearchResult) =>
+    const withLabels = (r: SearchResult, drop: readonly string[]) =>
       r
         .withColumn({ key: "subject_label", field: "", type: "string" }, r.column(subjectKey).map((id) => labels.get(id) ?? ""), subjectKey)
-        .withoutColumns(result.columns.filter((c) => extra.includes(c.field)).map((c) => c.key));
-    return new ProjectSearchResult(projectId, withLabels(members), withLabels(over));
+        .withoutColumns(result.columns.filter((c) => drop.includes(c.field)).map((c) => c.key));
+    return new ProjectSearchResult(projectId, withLabels(members, extra), withLabels(over, extra.filter((f) => f !== projectsField)));
   }
 }

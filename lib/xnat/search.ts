@@ -103,6 +103,14 @@ export function toResultColumns(requested: readonly SearchColumn[], rootElement:
   return unique.map((column, i) => ({ column, i })).sort((a, b) => order(a.column.key) - order(b.column.key) || a.i - b.i).map((x) => x.column);
 }
 
+/** Raises ConstraintError unless `name` is spelled like a data type (`prefix:name`). */
+export function checkDataTypeName(name: unknown): string {
+  if (typeof name !== "string" || !/^[\w.-]+:[\w.-]+$/.test(name)) {
+    throw new ConstraintError("select(type)", `${JSON.stringify(name)} is not a data type such as "nt:scores"`);
+  }
+  return name;
+}
+
 /** Searches are retried on overload and gateway errors only: a 500 is XNAT's answer to a bad query. */
 const SEARCH_RETRY: RetryPolicy = Object.freeze({ ...DEFAULT_RETRY, statuses: Object.freeze([408, 429, 502, 503, 504]) });
 
@@ -135,9 +143,7 @@ export class SearchQuery {
   readonly #fields?: readonly string[];
 
   constructor(session: XnatSession, rootElement: string, fields?: readonly string[]) {
-    if (typeof rootElement !== "string" || !/^[\w.-]+:[\w.-]+$/.test(rootElement)) {
-      throw new ConstraintError("select(type)", `${JSON.stringify(rootElement)} is not a data type such as "nt:scores"`);
-    }
+    checkDataTypeName(rootElement);
     this.#session = session;
     this.rootElement = rootElement;
     this.#fields = fields?.map((f) => qualifyField(f, rootElement));
