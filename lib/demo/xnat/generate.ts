@@ -42,8 +42,19 @@ const TRAP_SUFFIX_MEMBERS = [2, 9, 17];
 const TRAP_WILDCARD_MEMBERS = [5, 20];
 const USER = "hcpadmin";
 
-/** Generates the whole catalog for `seed`. */
+const cache = new Map<number, Catalog>();
+
+/** Generates the whole catalog for `seed` (memoised: catalogs are never modified). */
 export function generateCatalog(seed = DEFAULT_SEED): Catalog {
+  let catalog = cache.get(seed);
+  if (!catalog) {
+    catalog = buildCatalog(seed);
+    cache.set(seed, catalog);
+  }
+  return catalog;
+}
+
+function buildCatalog(seed: number): Catalog {
   const q2Only = q2OnlyLabels(seed);
   const subjects: SubjectRecord[] = [];
   const experiments: ExperimentRecord[] = [];

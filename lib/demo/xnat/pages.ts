@@ -1,5 +1,5 @@
 /** The HTML pages XNAT answers with: Tomcat error pages, Restlet status pages, the login page. */
-import { escapeXml } from "./table.js";
+import { escapeText, escapeXml } from "./table.js";
 
 const REASONS: Record<number, string> = {
   400: "Bad Request",
@@ -29,7 +29,7 @@ export function tomcatErrorPage(status: number, message: string): string {
   return (
     `<!doctype html><html lang="en"><head><title>${title}</title><style type="text/css">body {font-family:Tahoma,Arial,sans-serif;} ` +
     `h1, h2, h3, b {color:white;background-color:#525D76;}</style></head><body><h1>${title}</h1><hr class="line" />` +
-    `<p><b>Type</b> Status Report</p><p><b>Message</b> ${escapeXml(message)}</p><p><b>Description</b> ${description}</p>` +
+    `<p><b>Type</b> Status Report</p><p><b>Message</b> ${escapeText(message)}</p><p><b>Description</b> ${description}</p>` +
     `<hr class="line" /><h3>Apache Tomcat/9.0.82</h3></body></html>`
   );
 }
@@ -37,7 +37,7 @@ export function tomcatErrorPage(status: number, message: string): string {
 /** Restlet 1.1's status page: the reason in `<h3>` (what pyxnat extracts). */
 export function restletStatusPage(status: number, message: string): string {
   return (
-    `<html>\n<head>\n   <title>Status page</title>\n</head>\n<body>\n<h3>${escapeXml(message)}</h3>` +
+    `<html>\n<head>\n   <title>Status page</title>\n</head>\n<body>\n<h3>${escapeText(message)}</h3>` +
     `<p>You can get technical details <a href="http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html">here</a>.<br>\n` +
     `Please continue your visit at our <a href="/">home page</a>.\n</p>\n</body>\n</html>\n`
   );

@@ -60,6 +60,11 @@ export function escapeXml(value: string): string {
     .replace(/'/g, "&apos;");
 }
 
+/** Escapes element text (quotes stay as they are). */
+export function escapeText(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 function toXml(table: Table): string {
   const attributes = Object.entries(table.meta ?? {})
     .map(([key, value]) => ` ${key}="${escapeXml(String(value))}"`)
