@@ -76,7 +76,9 @@ export type ChecksumIndex = ReadonlyMap<string, string>;
 
 const PART_SUFFIX = ".part";
 const SIDECAR_SUFFIX = ".part.json";
+/** Progress events come at least every 100 ms or every 256 KiB, whichever is first. */
 const PROGRESS_INTERVAL_MS = 100;
+const PROGRESS_BYTES = 256 * 1024;
 
 interface Sidecar {
   key: string;
@@ -86,14 +88,14 @@ interface Sidecar {
 
 class Progress {
   private last = 0;
+  private bytesAtLast = 0;
   constructor(
     private readonly state: DownloadProgress,
     private readonly listener?: (progress: DownloadProgress) => void,
   ) {}
   bytes(delta: number) {
     this.state.bytesDone += delta;
-    const now = Date.now();
-    if (now - this.last >= PROGRESS_INTERVAL_MS) this.emit("bytes");
+    if (Date.now() - this.last >= PROGRESS_INTERVAL_MS || Math.abs(this.state.bytesDone - this.bytesAtLast) >= PROGRESS_BYTES) this.emit("bytes");
   }
   file(key: string) {
     this.state.filesDone++;
@@ -101,6 +103,7 @@ class Progress {
   }
   emit(event: DownloadProgress["event"], key?: string) {
     this.last = Date.now();
+    this.bytesAtLast = this.state.bytesDone;
     this.listener?.({ ...this.state, event, key });
   }
 }
