@@ -94,3 +94,42 @@ function axisLetter(axis: SliceAxis): "x" | "y" | "z" {
       throw new InvalidArgumentError(`unknown slice axis ${JSON.stringify(axis)}`, "use x/coronal, y/horizontal or z/sagittal");
   }
 }
+
+/** Expression summarised over the voxels of one structure label. */
+export interface StructureSummary {
+  structureId: number;
+  /** Voxels carrying this label. */
+  voxels: number;
+  /** Of those, voxels holding data (not -1). */
+  voxelsWithData: number;
+  /** Sum and mean of the values over the voxels with data (mean NaN when none). */
+  sum: number;
+  mean: number;
+}
+
+/**
+ * Summarises a grid (e.g. expression energy) per structure of an annotation volume of the same
+ * dims (each voxel holds the id of the finest structure it belongs to; 0 is outside the brain).
+ * Voxels at -1 are left out of sums and means, as the Allen unionization does. Sorted by
+ * structure id.
+ */
+export function unionize(values: Pick<Volume, "dims" | "data">, annotation: Pick<Volume, "dims" | "data">): StructureSummary[] {
+  if (values.dims.join("x") !== annotation.dims.join("x")) {
+    throw new InvalidArgumentError(`the volume (${values.dims.join(" x ")}) and the annotation (${annotation.dims.join(" x ")}) differ in size`, "use the annotation of the same grid (gridAnnotation for 200 µm expression grids)");
+  }
+  const byId = new Map<number, StructureSummary>();
+  for (let i = 0; i < annotation.data.length; i++) {
+    const id = annotation.data[i];
+    if (id === 0) continue;
+    let summary = byId.get(id);
+    if (!summary) byId.set(id, (summary = { structureId: id, voxels: 0, voxelsWithData: 0, sum: 0, mean: NaN }));
+    summary.voxels++;
+    const v = values.data[i];
+    if (v === NO_DATA) continue;
+    summary.voxelsWithData++;
+    summary.sum += v;
+  }
+  const out = [...byId.values()].sort((a, b) => a.structureId - b.structureId);
+  for (const s of out) s.mean = s.voxelsWithData ? s.sum / s.voxelsWithData : NaN;
+  return out;
+}

@@ -117,6 +117,21 @@ describe("allen: MetaImage reader", () => {
   });
 });
 
+describe("allen: unionize", () => {
+  it("sums and averages values per structure label, leaving out -1 voxels and label 0", () => {
+    const dims: [number, number, number] = [3, 2, 1];
+    const values = { dims, data: Float32Array.from([1, 2, -1, 4, 5, 6]) };
+    const labels = { dims, data: Uint32Array.from([7, 7, 7, 9, 0, 9]) };
+    assert.deepEqual(allen.unionize(values, labels), [
+      { structureId: 7, voxels: 3, voxelsWithData: 2, sum: 3, mean: 1.5 },
+      { structureId: 9, voxels: 2, voxelsWithData: 2, sum: 10, mean: 5 },
+    ]);
+    const empty = allen.unionize({ dims, data: Float32Array.from([-1, -1, -1, -1, -1, -1]) }, labels);
+    assert.ok(Number.isNaN(empty[0].mean));
+    assert.throws(() => allen.unionize({ dims: [6, 1, 1], data: values.data }, labels), isInvalidArgumentError);
+  });
+});
+
 describe("allen: atomic writes", () => {
   let dir: string;
   beforeEach(() => (dir = tempDir()));

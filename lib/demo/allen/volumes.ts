@@ -6,6 +6,11 @@ const MID_Z = (GRID_DIMS[2] - 1) / 2;
 let regions: (RegionName | undefined)[] | undefined;
 const labels = () => (regions ??= regionMap());
 
+/** Fraction of a region's tissue that can express (few cell bodies in fibre tracts and ventricles). */
+const CELL_DENSITY: Record<RegionName, number> = {
+  OLF: 1, Isocortex: 1, HPF: 1, STR: 1, PAL: 0.8, TH: 1, HY: 1, MB: 0.9, P: 0.8, MY: 0.8, CB: 1, fiberTracts: 0.3, VS: 0.05,
+};
+
 /** How a data set was cut: sagittal sets cover one hemisphere, coronal sets both. */
 export type Plane = "sagittal" | "coronal";
 
@@ -38,12 +43,12 @@ export function energyVolume(dataSetId: number, plane: Plane): Float32Array {
         const i = voxelIndex(x, y, z);
         const region = map[i];
         if (region === undefined) continue;
-        let value = region === "VS" || region === "fiberTracts" ? baseline * 0.2 : baseline;
+        let value = baseline;
         for (const blob of blobs) {
           const d2 = (x - blob.centre[0]) ** 2 + (y - blob.centre[1]) ** 2 + (lr - blob.lateral) ** 2;
           value += blob.amplitude * Math.exp(-d2 / (2 * blob.width ** 2));
         }
-        out[i] = Math.round(value * 1e4) / 1e4;
+        out[i] = Math.round(value * CELL_DENSITY[region] * 1e4) / 1e4;
       }
     }
   }
