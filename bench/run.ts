@@ -28,6 +28,12 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
   const selected = selectBenchmarks(options.only);
   const context = new BenchContext(options.mode, options.log);
   const outcomes: BenchmarkOutcome[] = [];
+  const interrupted = (signal: NodeJS.Signals) => {
+    context.log(`${signal}: stopping the demo services and removing scratch files`);
+    context.close().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   try {
     for (const benchmark of selected) {
       const begun = Date.now();
@@ -43,6 +49,8 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
       context.log(`${benchmark.id}: done in ${((Date.now() - begun) / 1000).toFixed(1)} s`);
     }
   } finally {
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
     await context.close();
   }
   const report: BenchReport = {
@@ -84,7 +92,7 @@ async function main(): Promise<void> {
   for (const outcome of report.benchmarks) {
     for (const row of outcome.rows) {
       const ratio = row.ratio === null ? "" : ` ratio ${row.ratio.toFixed(2)}x`;
-      process.stderr.write(`  ${row.met ? "met " : "MISS"} ${row.benchmark} vs ${row.anchor?.tool ?? "goal"}:${ratio} (${row.goal})\n`);
+      process.stderr.write(`  ${row.met === null ? "info" : row.met ? "met " : "MISS"} ${row.benchmark} vs ${row.anchor?.tool ?? "goal"}:${ratio} (${row.goal})\n`);
     }
   }
   if (failed.length) {

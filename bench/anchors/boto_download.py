@@ -32,7 +32,7 @@ t = task()
 endpoint = t["endpoint"].rstrip("/").split("//", 1)[1]
 host, port = endpoint.split(":")
 with Timer() as timer:
-    s3 = boto.connect_s3(t["accessKeyId"], t["secretAccessKey"], host=host, port=int(port), is_secure=False,
+    s3 = boto.connect_s3(os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"], host=host, port=int(port), is_secure=False,
                          calling_format=boto.s3.connection.OrdinaryCallingFormat())
     bucket = s3.get_bucket(t["bucket"], validate=False)
     files = 0

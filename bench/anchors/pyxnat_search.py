@@ -4,13 +4,15 @@ Follows the seed step by step: the NEO-FFI search over HCP_Q1 turned into a labe
 dictionary with q1.subject(id).label() per row, then the three server-side searches
 (agreeableness > 40, CPW_IWRD_TOT in [30, 35), and its complement) with labels per row.
 """
+import os
+
 import pyxnat
 
 from benchlib import Timer, report, task
 
 t = task()
 with Timer() as timer:
-    cdb = pyxnat.Interface(server=t["url"].rstrip("/"), user=t["user"], password=t["password"])
+    cdb = pyxnat.Interface(server=t["url"].rstrip("/"), user=t["user"], password=os.environ["BENCH_XNAT_PASSWORD"])
     q1 = cdb.select.project(t["project"])
 
     xsitype = "nt:scores"

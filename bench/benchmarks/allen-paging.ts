@@ -8,7 +8,6 @@ import { timeSide } from "../core/sides.js";
 import { ratioOf, scalingOf } from "../core/stats.js";
 import type { ScalePoint } from "../core/types.js";
 
-const LATENCY_MS = 20;
 const FULL_ROWS = 5000;
 const QUICK_ROWS = 300;
 
@@ -21,7 +20,7 @@ async function allenWithRows(context: BenchContext, rows: number) {
   const structures = buildOntology(rows);
   data.catalog.set("Structure", structures.map((fields) => ({ fields, associations: {} })));
   const server = await listenLoopback(createAllenHandler(data));
-  const proxy = await context.latencyProxy(server.url, LATENCY_MS);
+  const proxy = await context.latencyProxy(server.url, context.latencyMs);
   const url = `${proxy.url}api/v2/data/Structure/query.json?criteria=[graph_id$eq1]`;
   await warmUp(`${server.url}api/v2/data/Structure/query.json?criteria=[graph_id$eq1]`, structures.length);
   return { proxy, url, total: structures.length, close: server.close };
@@ -63,7 +62,7 @@ export const allenPaging: Benchmark = {
           main = [
             {
               benchmark: `Allen paging, ${server.total}-row Structure query`,
-              measured: `all rows of one RMA query (${pages} pages of 2000) through a proxy adding ${LATENCY_MS} ms per request; same rows checked on both sides`,
+              measured: `all rows of one RMA query (${pages} pages of 2000) through a proxy adding ${context.latencyMs} ms per request; same rows checked on both sides`,
               anchor: anchor.measurement,
               neuroportal: ours.measurement,
               ratio,
@@ -71,7 +70,7 @@ export const allenPaging: Benchmark = {
               met,
               note: met
                 ? undefined
-                : `the first page must arrive before total_rows is known, so neuroportal needs ${LATENCY_MS} ms x 2 sequential rounds (${ours.measurement.requests} requests) against the loop's ${pages} rounds (${anchor.measurement.requests} requests); with ${pages} pages the latency bound is ${pages / 2}x unless later pages are requested speculatively with the first`,
+                : `the first page must arrive before total_rows is known, so neuroportal needs ${context.latencyMs} ms x 2 sequential rounds (${ours.measurement.requests} requests) against the loop's ${pages} rounds (${anchor.measurement.requests} requests); with ${pages} pages the latency bound is ${pages / 2}x unless later pages are requested speculatively with the first`,
             },
           ];
           notes.push(`${server.total} rows in ${pages} pages: anchor ${anchor.measurement.requests} requests in ${anchor.measurement.seconds.toFixed(3)} s, neuroportal ${ours.measurement.requests} requests in ${ours.measurement.seconds.toFixed(3)} s (medians of ${times}).`);

@@ -4,7 +4,6 @@ import { runPythonAnchor, runWorker } from "../core/process.js";
 import { timeSide } from "../core/sides.js";
 import { ratioOf } from "../core/stats.js";
 
-const LATENCY_MS = 20;
 const CHECKED = ["neoffiRows", "neoffi143325", "localAgreeable", "agreeable", "cpwInside", "cpwOutside"] as const;
 
 export const xnatSearch: Benchmark = {
@@ -12,12 +11,13 @@ export const xnatSearch: Benchmark = {
   title: "ConnectomeDB searches with subject labels (20 ms latency)",
   async run(context): Promise<BenchmarkResult> {
     const info = await context.service("xnat");
-    const proxy = await context.latencyProxy(info.url, LATENCY_MS);
-    const task = { url: proxy.url, user: info.user, password: info.password, project: "HCP_Q1" };
+    const proxy = await context.latencyProxy(info.url, context.latencyMs);
+    const task = { url: proxy.url, user: info.user, project: "HCP_Q1" };
+    const env = { BENCH_XNAT_PASSWORD: info.password };
     const times = context.repeats(2);
-    const anchor = await timeSide("pyxnat (Debian python3-pyxnat), seed steps", times, () => runPythonAnchor("pyxnat_search.py", task), { proxy });
+    const anchor = await timeSide("pyxnat (Debian python3-pyxnat), seed steps", times, () => runPythonAnchor("pyxnat_search.py", task, { env }), { proxy });
     const calls = context.repeats(3);
-    const ours = await timeSide("neuroportal project.search", times, () => runWorker("xnat-search.ts", { ...task, repeat: calls }), { proxy, callsPerRun: calls });
+    const ours = await timeSide("neuroportal project.search", times, () => runWorker("xnat-search.ts", { ...task, repeat: calls }, { env }), { proxy, callsPerRun: calls });
     const pick = (report: Record<string, any>) => Object.fromEntries(CHECKED.map((key) => [key, report[key]]));
     assertSameAnswer("search answers", pick(anchor.report), pick(ours.report));
     const ratio = ratioOf(anchor.measurement.seconds, ours.measurement.seconds);
@@ -27,7 +27,7 @@ export const xnatSearch: Benchmark = {
       rows: [
         {
           benchmark: "ConnectomeDB tutorial searches with subject labels",
-          measured: `log in, the seed's NEO-FFI search over HCP_Q1 keyed by subject label, then its three server-side searches (A > 40; CPW_IWRD_TOT in [30,35); its complement) with labels; ${LATENCY_MS} ms added per request; answers checked equal (${ours.report.neoffiRows} + ${ours.report.agreeable.length} + ${ours.report.cpwInside.length} + ${ours.report.cpwOutside.length} labelled rows)`,
+          measured: `log in, the seed's NEO-FFI search over HCP_Q1 keyed by subject label, then its three server-side searches (A > 40; CPW_IWRD_TOT in [30,35); its complement) with labels; ${context.latencyMs} ms added per request; answers checked equal (${ours.report.neoffiRows} + ${ours.report.agreeable.length} + ${ours.report.cpwInside.length} + ${ours.report.cpwOutside.length} labelled rows)`,
           anchor: anchor.measurement,
           neuroportal: ours.measurement,
           ratio,

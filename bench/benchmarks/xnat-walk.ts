@@ -4,7 +4,6 @@ import { runPythonAnchor, runWorker } from "../core/process.js";
 import { timeSide } from "../core/sides.js";
 import { ratioOf } from "../core/stats.js";
 
-const LATENCY_MS = 20;
 const CONCURRENCY = 8;
 
 export const xnatWalk: Benchmark = {
@@ -12,12 +11,13 @@ export const xnatWalk: Benchmark = {
   title: "Full hierarchy walk, 76 subjects (20 ms latency)",
   async run(context): Promise<BenchmarkResult> {
     const info = await context.service("xnat");
-    const proxy = await context.latencyProxy(info.url, LATENCY_MS);
-    const task = { url: proxy.url, user: info.user, password: info.password, project: "HCP_Q1" };
+    const proxy = await context.latencyProxy(info.url, context.latencyMs);
+    const task = { url: proxy.url, user: info.user, project: "HCP_Q1" };
+    const env = { BENCH_XNAT_PASSWORD: info.password };
     const times = context.repeats(2);
-    const anchor = await timeSide("pyxnat (Debian python3-pyxnat), seed steps", times, () => runPythonAnchor("pyxnat_walk.py", task), { proxy });
+    const anchor = await timeSide("pyxnat (Debian python3-pyxnat), seed steps", times, () => runPythonAnchor("pyxnat_walk.py", task, { env }), { proxy });
     const calls = context.repeats(3);
-    const ours = await timeSide(`neuroportal (${CONCURRENCY} listings at once)`, times, () => runWorker("xnat-walk.ts", { ...task, concurrency: CONCURRENCY, repeat: calls }), { proxy, callsPerRun: calls });
+    const ours = await timeSide(`neuroportal (${CONCURRENCY} listings at once)`, times, () => runWorker("xnat-walk.ts", { ...task, concurrency: CONCURRENCY, repeat: calls }, { env }), { proxy, callsPerRun: calls });
     const pick = (report: Record<string, any>) => ({ projects: report.projects, subjects: report.subjects, experiments: report.experiments, first: report.first });
     assertSameAnswer("hierarchy", pick(anchor.report), pick(ours.report));
     const ratio = ratioOf(anchor.measurement.seconds, ours.measurement.seconds);
@@ -26,7 +26,7 @@ export const xnatWalk: Benchmark = {
       rows: [
         {
           benchmark: `Full hierarchy walk (${ours.report.projects.length} projects, ${ours.report.subjects} subjects, ${ours.report.experiments} experiments)`,
-          measured: `log in, list projects, the project's subjects with labels, and every subject's experiment labels; ${LATENCY_MS} ms added per request; same hierarchy checked on both sides`,
+          measured: `log in, list projects, the project's subjects with labels, and every subject's experiment labels; ${context.latencyMs} ms added per request; same hierarchy checked on both sides`,
           anchor: anchor.measurement,
           neuroportal: ours.measurement,
           ratio,

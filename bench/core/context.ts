@@ -30,9 +30,15 @@ export class BenchContext {
   readonly workDir: string;
   private readonly services = new Map<keyof Infos, Promise<RunningService<any>>>();
   private readonly proxies: LatencyProxy[] = [];
+  private readonly closers: (() => Promise<void>)[] = [];
 
   constructor(readonly mode: BenchMode, private readonly logLine: (line: string) => void = (line) => process.stderr.write(`${line}\n`)) {
     this.workDir = fs.mkdtempSync(path.join(os.tmpdir(), "neuroportal-bench-"));
+  }
+
+  /** Milliseconds the latency proxies add per request: 20 (a round trip to a remote portal), 2 in quick mode. */
+  get latencyMs(): number {
+    return this.quick ? 2 : 20;
   }
 
   get quick(): boolean {
@@ -78,8 +84,14 @@ export class BenchContext {
     return proxy;
   }
 
+  /** Registers something to stop when the run ends (a benchmark's own server). */
+  onClose(close: () => Promise<void>): void {
+    this.closers.push(close);
+  }
+
   /** Stops every proxy and service and removes the scratch folder. */
   async close(): Promise<void> {
+    await Promise.allSettled(this.closers.splice(0).map((close) => close()));
     await Promise.allSettled(this.proxies.splice(0).map((proxy) => proxy.close()));
     const running = await Promise.allSettled([...this.services.values()]);
     this.services.clear();

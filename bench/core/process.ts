@@ -21,6 +21,7 @@ export interface ProgramRun {
 }
 
 export interface RunProgramOptions {
+  /** Added to this process's environment (secrets go here, never into arguments). */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   timeoutMs?: number;
@@ -37,7 +38,7 @@ export async function runProgram(command: string, args: readonly string[], optio
   const measured = fs.existsSync(GNU_TIME);
   const [file, argv] = measured ? [GNU_TIME, ["-f", "%M", "-o", memoryFile, command, ...args]] : [command, [...args]];
   const started = process.hrtime.bigint();
-  const child = spawn(file, argv, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(file, argv, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -82,10 +83,39 @@ export function runPythonAnchor(script: string, task: unknown, options: RunProgr
   return runProgram(SYSTEM_PYTHON, [path.join(BENCH_ROOT, "anchors", script), JSON.stringify(task)], options);
 }
 
-/** Runs a neuroportal worker from bench/workers (TypeScript through tsx) with a JSON task. */
+/**
+ * Runs a neuroportal worker from bench/workers with a JSON task, as plain Node on its compiled
+ * JavaScript (see {@link compileWorkers}), the way a user's script runs: no TypeScript loader
+ * in the measured process.
+ */
 export function runWorker(worker: string, task: unknown, options: RunProgramOptions = {}): Promise<ProgramRun> {
-  const args = ["--import", "tsx", path.join(BENCH_ROOT, "workers", worker), JSON.stringify(task)];
+  const compiled = compileWorkers();
+  const args = [path.join(compiled, worker.replace(/\.ts$/, ".js")), JSON.stringify(task)];
   return runProgram(process.execPath, args, { cwd: REPO_ROOT, ...options });
+}
+
+let compiledDir: string | undefined;
+
+/**
+ * Transpiles bench/workers/*.ts to CommonJS in bench/build/workers (once per process) with the
+ * project's TypeScript; `neuroportal` resolves from there to the built package (dist/).
+ */
+export function compileWorkers(): string {
+  if (compiledDir) return compiledDir;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const ts = require("typescript") as typeof import("typescript");
+  const source = path.join(BENCH_ROOT, "workers");
+  const target = path.join(BENCH_ROOT, "build", "workers");
+  fs.mkdirSync(target, { recursive: true });
+  for (const name of fs.readdirSync(source).filter((n) => n.endsWith(".ts"))) {
+    const output = ts.transpileModule(fs.readFileSync(path.join(source, name), "utf8"), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      fileName: name,
+    });
+    fs.writeFileSync(path.join(target, name.replace(/\.ts$/, ".js")), output.outputText);
+  }
+  compiledDir = target;
+  return target;
 }
 
 /** bench/ */

@@ -23,8 +23,8 @@ function timeOf(side: Measurement | null | undefined): string {
 }
 
 function comparisonLine(row: ComparisonRow): string {
-  const verdict = row.met ? "yes" : `**no**${row.note ? `: ${row.note}` : ""}`;
-  const remark = row.met && row.note ? ` (${row.note})` : "";
+  const verdict = row.met === null ? "n/a" : row.met ? "yes" : `**no**${row.note ? `: ${row.note}` : ""}`;
+  const remark = row.met !== false && row.note ? ` (${row.note})` : "";
   return `| ${cell(row.benchmark)} | ${cell(row.anchor?.tool ?? "— (fixed goal)")} | ${timeOf(row.anchor)} | ${timeOf(row.neuroportal)} | ${ratio(row.ratio)} | ${cell(row.goal)} | ${cell(verdict + remark)} | ${cell(row.measured)} | ${cell(detail(row.anchor))} | ${cell(detail(row.neuroportal))} |`;
 }
 

@@ -32,7 +32,8 @@ export interface ComparisonRow {
   ratio: number | null;
   /** The goal in words, e.g. ">= 10x" or "< 15 s". */
   goal: string;
-  met: boolean;
+  /** Whether the goal was met; null when the row is reported without a goal. */
+  met: boolean | null;
   /** Why the goal was missed (measured, not guessed), or a remark. */
   note?: string;
 }

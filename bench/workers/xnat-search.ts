@@ -4,7 +4,6 @@ import { preloadDanfo, report, runWorkerMain, task, repeated } from "./worker-li
 interface Task {
   url: string;
   user: string;
-  password: string;
   project: string;
   repeat?: number;
 }
@@ -14,7 +13,7 @@ const CPW = ["SUBJECT_ID", "CPW_IWRD_TOT", "CPW_IWRD_RTC"].map((f) => `nt:scores
 
 /** The seed's four searches, each with subject labels (neuroportal adds them from one listing). */
 async function searches(t: Task) {
-  const cdb = await xnat.connect(t.url, { user: t.user, password: t.password });
+  const cdb = await xnat.connect(t.url, { user: t.user, password: process.env.BENCH_XNAT_PASSWORD });
   try {
     const q1 = cdb.project(t.project);
     const labelsOf = (result: xnat.ProjectSearchResult) => result.column("subject_label");

@@ -4,7 +4,6 @@ import { preloadDanfo, report, runWorkerMain, task, repeated } from "./worker-li
 interface Task {
   url: string;
   user: string;
-  password: string;
   project: string;
   concurrency: number;
   repeat?: number;
@@ -26,7 +25,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T
 
 /** Projects, the project's subjects (labels come with the listing), every subject's experiments. */
 async function walk(t: Task) {
-  const cdb = await xnat.connect(t.url, { user: t.user, password: t.password });
+  const cdb = await xnat.connect(t.url, { user: t.user, password: process.env.BENCH_XNAT_PASSWORD });
   try {
     const projects = (await cdb.projects())["ID"].values as string[];
     const q1 = cdb.project(t.project);
