@@ -157,3 +157,28 @@ describe("xnat demo: account lockout and session limits", () => {
     assert.match(third.text, /maximum number of user sessions/);
   });
 });
+
+describe("xnat demo: handler hook", () => {
+  it("lets a wrapper (a fault-injection layer) see and answer requests before the server", async () => {
+    const seen: string[] = [];
+    const client = await startClient({
+      wrapHandler: (inner) => (request, response) => {
+        seen.push(request.url ?? "");
+        if (request.url?.startsWith("/maintenance")) {
+          response.writeHead(503, { "Content-Type": "text/html" });
+          response.end("<html><body>down</body></html>");
+          return;
+        }
+        inner(request, response);
+      },
+    });
+    try {
+      assert.equal((await client.get("data/projects")).status, 200);
+      assert.equal((await client.get("maintenance")).status, 503);
+      assert.deepEqual(seen, ["/data/projects", "/maintenance"]);
+      assert.equal(client.demo.stats().requests, 1);
+    } finally {
+      await client.demo.close();
+    }
+  });
+});

@@ -114,4 +114,14 @@ describe("xnat demo: item documents", () => {
     assert.match(reply.text, /<DisplayField id="SUBJECT_ID" header="Subject"[^>]*>\s*<DisplayFieldElement name="Field1" schema-element="nt:scores.subject_ID"\/>/);
     assert.doesNotThrow(() => new XMLParser().parse(reply.text, true));
   });
+
+  it("serves nontoolbox.xsd, the schema that xsi:schemaLocation points at", async () => {
+    const reply = await client.get("schemas/nt/nontoolbox.xsd");
+    assert.equal(reply.status, 200);
+    assert.match(reply.text, /<xs:element name="NTScores" type="nt:scores"\/>/);
+    assert.match(reply.text, /<xs:extension base="xnat:subjectAssessorData">/);
+    assert.match(reply.text, /<xs:element name="ER40_CRT" type="xs:float" minOccurs="0">/);
+    assert.match(reply.text, /<xs:element name="NEOFAC_A" type="xs:integer" minOccurs="0">/);
+    assert.doesNotThrow(() => new XMLParser().parse(reply.text, true));
+  });
 });

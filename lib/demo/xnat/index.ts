@@ -2,6 +2,7 @@
  * The demo ConnectomeDB: an XNAT-compatible server on 127.0.0.1 with a deterministic synthetic
  * HCP Q1 data set (the values of the ConnectomeDB/pyxnat tutorial, plausible scores elsewhere).
  */
+import type { RequestListener } from "node:http";
 import { registerSecret } from "../../http/redact.js";
 import { listenLoopback } from "../loopback.js";
 import type { RunningService } from "../types.js";
@@ -27,6 +28,8 @@ export interface XnatDemoOptions {
   seed?: number;
   /** Clock in ms, for tests. */
   now?: () => number;
+  /** Wraps the request handler (the hook for a fault-injection layer). */
+  wrapHandler?: (handler: RequestListener) => RequestListener;
 }
 
 /** What clients need: the base URL (trailing slash) and the demo credentials. */
@@ -60,7 +63,8 @@ export async function startXnatDemo(options: XnatDemoOptions = {}): Promise<Xnat
   const password = options.password ?? DEMO_PASSWORD;
   registerSecret(password);
   const xnat = createXnatHandler({ ...options, user, password });
-  const server = await listenLoopback(xnat.handler, options.port ?? 0);
+  const handler = options.wrapHandler ? options.wrapHandler(xnat.handler) : xnat.handler;
+  const server = await listenLoopback(handler, options.port ?? 0);
   return {
     info: { url: server.url, user, password },
     close: () => server.close(),

@@ -11,6 +11,7 @@ import { homePage, loginFailureMessage, loginPage, restletStatusPage, tomcatErro
 import { parseSearchDocument, SearchDocumentError } from "./search-document.js";
 import { runSearch, SearchEvaluationError } from "./search-eval.js";
 import { Account, Session, SessionStore } from "./sessions.js";
+import { nonToolboxSchema } from "./schema-document.js";
 import { renderTable, Table, TableFormat } from "./table.js";
 
 /** Settings of the demo XNAT protocol. */
@@ -198,8 +199,10 @@ export function createXnatHandler(options: XnatHandlerOptions): XnatHandler {
     if (segments[0] === "xapi" && segments[1] === "siteConfig" && segments[2] === "buildInfo" && readOnly) {
       return reply(context, 200, "application/json; charset=UTF-8", JSON.stringify({ version: "1.8.11", buildNumber: "demo", commit: "neuroportal-demo" }));
     }
-    if (segments[0] === "schemas" && segments[1] === "nt" && segments[2] === "display" && segments[3] === "nt_scores_display.xml" && readOnly) {
-      return reply(context, 200, "text/xml; charset=UTF-8", displayDocument("nt:scores") as string);
+    if (segments[0] === "schemas" && segments[1] === "nt" && readOnly) {
+      const file = segments.slice(2).join("/");
+      if (file === "display/nt_scores_display.xml") return reply(context, 200, "text/xml; charset=UTF-8", displayDocument("nt:scores") as string);
+      if (file === "nontoolbox.xsd") return reply(context, 200, "text/xml; charset=UTF-8", nonToolboxSchema());
     }
     if (segments.length === 0 && readOnly) return reply(context, 200, "text/html; charset=UTF-8", homePage(SITE_ID, context.session.user ?? "guest"));
     throw new HttpFailure(404, "The server has not found anything matching the request URI");
