@@ -81,6 +81,11 @@ describe("xnat demo: the real pyxnat client runs the tutorial unchanged", functi
     assert.deepEqual(out.datatypes, ["nt:scores"]);
   });
 
+  it("keeps working after its session ended, because pyxnat resends Basic credentials", () => {
+    assert.deepEqual(out.projects_after_disconnect, out.projects);
+    assert.ok(demo.stats().logins >= 2);
+  });
+
   it("shows pyxnat's silent failure on a wrong password (an empty list), which the TypeScript client must not copy", () => {
     assert.deepEqual(out.wrong_password_projects, []);
     assert.ok(demo.stats().failedLogins >= 1);

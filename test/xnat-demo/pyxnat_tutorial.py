@@ -67,6 +67,8 @@ out["nt_fields_sample"] = [f for f in cdb.inspect.datatypes("nt:scores") if "NEO
 out["datatypes"] = cdb.inspect.datatypes("nt:*")
 
 cdb.disconnect()
+# pyxnat resends Basic credentials on every request, so an ended session is replaced silently.
+out["projects_after_disconnect"] = cdb.select.projects().get()
 
 bad = pyxnat.Interface(server, user, password + "-wrong")
 out["wrong_password_projects"] = bad.select.projects().get()

@@ -183,6 +183,38 @@ describe("xnat demo: POST /data/search", () => {
   });
 });
 
+describe("xnat demo: cached search results", () => {
+  let clock = 1_700_000_000_000;
+  let client: DemoClient;
+  before(async () => {
+    client = await startClient({ searchCacheSeconds: 60, now: () => clock });
+  });
+  after(() => client.demo.close());
+
+  it("stores the result with cache=true, returns the first page with the full totalRecords and an ID, and pages it", async () => {
+    const first = await client.fetchRaw("data/search?format=json&cache=true&limit=10&sortBy=neo_neofac_a&sortOrder=DESC", {
+      method: "POST",
+      body: bundle("nt:scores", NEO_FIELDS, [IN_Q1]),
+    });
+    const resultSet = JSON.parse(first.text).ResultSet;
+    assert.equal(resultSet.Result.length, 10);
+    assert.equal(resultSet.totalRecords, "76");
+    assert.match(resultSet.ID, /^xs\d+_[0-9a-f]{8}$/);
+    const values = resultSet.Result.map((row: any) => Number(row.neo_neofac_a));
+    assert.deepEqual(values, [...values].sort((a, b) => b - a), "sorted before paging");
+    const page = JSON.parse((await client.get(`data/search/${resultSet.ID}?format=json&offset=70&limit=10`)).text).ResultSet;
+    assert.equal(page.Result.length, 6);
+    assert.equal(page.totalRecords, "76");
+    const csv = parseCsv((await client.get(`data/search/${resultSet.ID}?format=csv&sortBy=subject_id`)).text);
+    assert.equal(csv.length, 77);
+    assert.equal(csv[1][0], "ConnectomeDB_S00230");
+    assert.equal((await client.get(`data/search/${resultSet.ID}?offset=ten`)).status, 422);
+    clock += 61_000;
+    assert.equal((await client.get(`data/search/${resultSet.ID}?format=json`)).status, 410);
+    assert.equal((await client.get("data/search/xs_unknown?format=json")).status, 404);
+  });
+});
+
 describe("xnat demo: /data/search/elements", () => {
   let client: DemoClient;
   before(async () => {

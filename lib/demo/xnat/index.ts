@@ -24,6 +24,8 @@ export interface XnatDemoOptions {
   lockoutSeconds?: number;
   /** Open sessions per user before logins fail (default 1000). */
   maxSessionsPerUser?: number;
+  /** Seconds an unused cached search (`cache=true`) lives (default 1800). */
+  searchCacheSeconds?: number;
   /** Data seed (tutorial values are the same for every seed). */
   seed?: number;
   /** Clock in ms, for tests. */

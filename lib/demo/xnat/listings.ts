@@ -225,7 +225,8 @@ export function likeToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`, "i");
 }
 
-function sortTable(table: Table, query: URLSearchParams): void {
+/** Sorts rows in place by `sortBy=col1,col2` (`sortOrder=DESC` reverses); unknown columns are ignored. */
+export function sortTable(table: Table, query: URLSearchParams): void {
   const sortBy = query.get("sortBy");
   if (!sortBy) return;
   const indexes = sortBy

@@ -7,6 +7,7 @@ const REASONS: Record<number, string> = {
   403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  410: "Gone",
   413: "Payload Too Large",
   422: "Unprocessable Entity",
   500: "Internal Server Error",

@@ -5,10 +5,11 @@ import { displayDocument } from "./display-document.js";
 import { experimentJson, experimentXml, projectJson, projectXml, subjectJson, subjectXml } from "./documents.js";
 import { listElements, listFields, resolveTypes } from "./elements.js";
 import { generateCatalog, DEFAULT_SEED } from "./generate.js";
-import { ListingParameterError, listExperiments, listProjects, listSubjects } from "./listings.js";
+import { ListingParameterError, listExperiments, listProjects, listSubjects, sortTable } from "./listings.js";
 import { Catalog, ExperimentRecord, labelIn, projectsOf, SubjectRecord } from "./model.js";
 import { homePage, loginFailureMessage, loginPage, restletStatusPage, tomcatErrorPage } from "./pages.js";
 import { parseSearchDocument, SearchDocumentError } from "./search-document.js";
+import { pageOf, pagingNumber, SearchCache } from "./search-cache.js";
 import { runSearch, SearchEvaluationError } from "./search-eval.js";
 import { Account, Session, SessionStore } from "./sessions.js";
 import { nonToolboxSchema } from "./schema-document.js";
@@ -28,6 +29,8 @@ export interface XnatHandlerOptions {
   maxSessionsPerUser?: number;
   /** Data seed; the tutorial's values come out the same for every seed. */
   seed?: number;
+  /** Seconds an unused cached search result lives (default 1800); then `GET /data/search/{ID}` answers 410. */
+  searchCacheSeconds?: number;
   /** Clock in ms (tests pass a fake one to expire sessions without waiting). */
   now?: () => number;
 }
@@ -105,6 +108,7 @@ export function createXnatHandler(options: XnatHandlerOptions): XnatHandler {
     lockoutMs: (options.lockoutSeconds ?? 3600) * 1000,
     now,
   });
+  const searchCache = new SearchCache((options.searchCacheSeconds ?? 1800) * 1000, now);
   let stats = emptyStats();
 
   const handler: RequestListener = (request, response) => {
@@ -315,8 +319,14 @@ export function createXnatHandler(options: XnatHandlerOptions): XnatHandler {
         throw error;
       }
       stats.searches++;
-      const rendered = renderTable(table, tableFormat(context.url.searchParams.get("format")));
-      return reply(context, 200, rendered.contentType, rendered.body);
+      const query = context.url.searchParams;
+      sortTable(table, query);
+      if (query.get("cache") === "true") {
+        const limit = pagingNumber(query.get("limit"));
+        if (limit === null) throw new HttpFailure(422, `limit must be a non-negative integer, not ${JSON.stringify(query.get("limit"))}`);
+        table = pageOf(table, 0, limit, searchCache.put(table, context.session.user ?? ""));
+      }
+      return tableReply(context, table);
     }
     if (rest[0] === "elements" && readOnly && rest.length <= 2) {
       if (rest.length === 1) return listing(context, listElements(catalog));
@@ -325,7 +335,29 @@ export function createXnatHandler(options: XnatHandlerOptions): XnatHandler {
       return listing(context, listFields(catalog, types));
     }
     if (!readOnly) throw new HttpFailure(405, "Method Not Allowed");
+    if (rest.length === 1 && rest[0] !== "elements" && rest[0] !== "saved") return cachedSearch(context, rest[0]);
     throw new HttpFailure(404, "The server has not found anything matching the request URI");
+  }
+
+  function cachedSearch(context: Context, id: string): void {
+    const lookup = searchCache.get(id, context.session.user ?? "");
+    if (lookup.kind === "expired") throw new HttpFailure(410, `The cached search ${id} has expired; run the search again`);
+    if (lookup.kind === "unknown") throw new HttpFailure(404, `Unable to find the cached search ${id}`);
+    const query = context.url.searchParams;
+    const offset = pagingNumber(query.get("offset"));
+    const limit = pagingNumber(query.get("limit"));
+    if (offset === null || limit === null) {
+      throw new HttpFailure(422, `offset and limit must be non-negative integers (offset=${query.get("offset")}, limit=${query.get("limit")})`);
+    }
+    const table = { ...lookup.table, rows: [...lookup.table.rows] };
+    sortTable(table, query);
+    stats.listings++;
+    return tableReply(context, pageOf(table, offset ?? 0, limit, id));
+  }
+
+  function tableReply(context: Context, table: Table): void {
+    const rendered = renderTable(table, tableFormat(context.url.searchParams.get("format")));
+    return reply(context, 200, rendered.contentType, rendered.body);
   }
 
   function reply(context: Context, status: number, contentType: string, body: string): void {
