@@ -196,10 +196,10 @@ describe("allen: paging edge cases against hand-made servers", () => {
     assert.equal(seen, 1);
   });
 
-  it("startAllenDemo's wrap option puts a layer in front of the handler: a maintenance page once, then recovery", async () => {
+  it("startAllenDemo's wrapHandler option puts a layer in front of the handler: a maintenance page once, then recovery", async () => {
     let calls = 0;
     const svc = await startAllenDemo({
-      wrap: (handler) => (req, res) => {
+      wrapHandler: (handler) => (req, res) => {
         if (++calls === 1) {
           res.writeHead(503, { "content-type": "text/html", "retry-after": "0" });
           return res.end("<html><body>maintenance</body></html>");

@@ -8,7 +8,7 @@ export interface AllenDemoOptions {
   /** Port on 127.0.0.1 (0, the default, picks a free one). */
   port?: number;
   /** Wraps the service's single request handler (e.g. with fault injection) before it listens. */
-  wrap?: (handler: RequestListener) => RequestListener;
+  wrapHandler?: (handler: RequestListener) => RequestListener;
 }
 
 /**
@@ -19,7 +19,7 @@ export interface AllenDemoOptions {
  */
 export async function startAllenDemo(options: AllenDemoOptions = {}): Promise<RunningService<{ url: string }>> {
   const handler = createAllenHandler(createAllenDemoData());
-  const server = await listenLoopback(options.wrap ? options.wrap(handler) : handler, options.port ?? 0);
+  const server = await listenLoopback(options.wrapHandler ? options.wrapHandler(handler) : handler, options.port ?? 0);
   return { info: { url: server.url }, close: server.close };
 }
 
