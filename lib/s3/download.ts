@@ -284,5 +284,3 @@ function removePart(target: string): void {
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export { md5OfFile };

@@ -58,6 +58,28 @@ describe("s3: access rules (real s3rver behind the credentials gate)", function 
     await assert.rejects(missing.entries("x/"), (error: unknown) => s3.isS3NotFoundError(error) && error.s3Code === "NoSuchBucket");
   });
 
+  it("passes signed writes through and shows them in the next delimiter listing (no stale listing cache)", async () => {
+    const { S3Client, PutObjectCommand, DeleteObjectCommand } = await import("@aws-sdk/client-s3");
+    const client = new S3Client(s3.clientConfigFrom(s3.optionsFrom(open.info)));
+    const bucket = handle(s3.fromServices({ s3: open.info }));
+    try {
+      const before = (await bucket.entries("q1/", { delimiter: "/" })).map((e) => e.key);
+      assert.ok(!before.includes("q1/999999/"));
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: "q1/999999/notes/readme.txt", Body: "hello" }));
+      const after = (await bucket.entries("q1/", { delimiter: "/" })).map((e) => e.key);
+      assert.deepEqual(after, [...before, "q1/999999/"]);
+      assert.equal(await bucket.getText("q1/999999/notes/readme.txt"), "hello");
+      assert.equal((await bucket.head("q1/999999/notes/readme.txt")).etag, "5d41402abc4b2a76b9719d911017c592");
+      await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "q1/999999/notes/readme.txt" }));
+      assert.deepEqual((await bucket.entries("q1/", { delimiter: "/" })).map((e) => e.key), before);
+      const anonymous = new S3Client(s3.clientConfigFrom({ endpoint: gated.info.endpoint, anonymous: true }));
+      await assert.rejects(anonymous.send(new PutObjectCommand({ Bucket: BUCKET, Key: "q1/evil.txt", Body: "x" })), (error: { name?: string }) => error.name === "AccessDenied");
+      anonymous.destroy();
+    } finally {
+      client.destroy();
+    }
+  });
+
   it("builds the SDK settings that keep third-party servers correct", () => {
     const config = s3.clientConfigFrom({ endpoint: "http://127.0.0.1:9/", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
     assert.equal(config.endpoint, "http://127.0.0.1:9");

@@ -117,3 +117,42 @@ describe("s3: neuroportal s3 ls / get (real s3rver)", function () {
     assert.equal(anonymous.options.anonymous, true);
   });
 });
+
+describe("s3: the built CLI against a running `neuroportal demo`", function () {
+  this.timeout(90_000);
+  const root = require("node:path").resolve(__dirname, "../..");
+  const bin = require("node:path").join(root, "bin", "neuroportal.js");
+
+  it("`neuroportal s3 ls` and `s3 get` find the running demo's endpoint and keys by themselves", async () => {
+    const fs = await import("node:fs");
+    const path = await import("node:path");
+    const { spawn, execFile } = await import("node:child_process");
+    const { promisify } = await import("node:util");
+    assert.ok(fs.existsSync(path.join(root, "dist", "cli", "s3.js")), "dist/ is missing: run `npm run build` first");
+    const temp = tempDir();
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: temp.dir, NEUROPORTAL_DEMO_FILE: path.join(temp.dir, "demo.json") };
+    const server = spawn(process.execPath, [bin, "demo", "--only", "s3"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let text = "";
+        server.stdout!.on("data", (chunk) => {
+          text += chunk;
+          if (text.includes("\n")) resolve(text.split("\n")[0]);
+        });
+        server.once("exit", (code) => reject(new Error(`neuroportal demo exited with ${code}`)));
+      });
+      const info = JSON.parse(line) as { s3: { endpoint: string; secretAccessKey: string } };
+      const run = promisify(execFile);
+      const ls = await run(process.execPath, [bin, "s3", "ls", "q1/100307/"], { env });
+      assert.deepEqual(ls.stdout.trim().split("\n").map((l) => l.trim().replace(/^PRE /, "")), SEED_SUBJECT_LISTING);
+      const get = await run(process.execPath, [bin, "s3", "get", `${MOTOR_PREFIX}EVs/`, path.join(temp.dir, "data")], { env });
+      assert.match(get.stdout, /^7 downloaded/);
+      assert.ok(!get.stdout.includes(info.s3.secretAccessKey) && !get.stderr.includes(info.s3.secretAccessKey));
+      assert.equal(filesUnder(path.join(temp.dir, "data")).length, 7);
+    } finally {
+      server.kill("SIGTERM");
+      await new Promise((resolve) => (server.exitCode !== null ? resolve(null) : server.once("exit", resolve)));
+      temp.remove();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
+import type { RequestListener } from "node:http";
 import * as path from "node:path";
 import { registerSecret } from "../../http/redact.js";
 import { listenLoopback } from "../loopback.js";
@@ -32,6 +33,8 @@ export interface S3DemoOptions {
    * Signed requests are always checked against the demo key pair, whatever this says.
    */
   requireCredentials?: boolean;
+  /** Wraps the front request handler before it listens (the hook for a fault-injection layer). */
+  wrapHandler?: (handler: RequestListener) => RequestListener;
   /** The key pair to accept; by default a fresh random pair per start. */
   accessKeyId?: string;
   secretAccessKey?: string;
@@ -81,7 +84,8 @@ export async function startS3Demo(options: S3DemoOptions = {}): Promise<RunningS
     const starting = startS3rverChild({ directory }, scratch);
     writeS3rverStore(directory, buckets);
     child = await starting;
-    const front = await listenLoopback(createS3FrontHandler({ upstreamPort: child.port, keys, requireCredentials: options.requireCredentials ?? true }), options.port ?? 0);
+    const handler = createS3FrontHandler({ upstreamPort: child.port, keys, requireCredentials: options.requireCredentials ?? true });
+    const front = await listenLoopback(options.wrapHandler ? options.wrapHandler(handler) : handler, options.port ?? 0);
     const running = child;
     return {
       info: { endpoint: front.url, region: "us-east-1", ...keys, buckets: buckets.map((bucket) => bucket.name) },

@@ -1,8 +1,9 @@
 /**
  * Child-process entry of the demo bucket: runs s3rver 3.7.1, which needs Node's
  * `--openssl-legacy-provider` (its continuation tokens use DES). The parent sends the store
- * folder over IPC (credentials are checked by the parent's front handler, never here); the child answers with its port and exits as soon as
- * the parent goes away (IPC disconnect or stdin closed).
+ * folder over IPC (credentials are checked by the parent's front handler, never here); the
+ * child answers with its port and exits as soon as the parent goes away (IPC disconnect or
+ * stdin closed).
  */
 interface RunnerConfig {
   directory: string;
