@@ -90,7 +90,7 @@ export class XnatSession {
     if (this.#closed) throw new SessionClosedError(this.base.href);
     const generation = this.#generation;
     const first = await this.#exchange(req);
-    if (!this.#looksLoggedOut(first, req)) return this.#accept(first, req);
+    if (!this.#looksLoggedOut(first)) return this.#accept(first, req);
     await this.#relogin(generation);
     this.#stats.replays++;
     const second = await this.#exchange(req);
@@ -207,7 +207,7 @@ export class XnatSession {
     return response;
   }
 
-  #looksLoggedOut(response: BufferedResponse, req: SessionRequest): boolean {
+  #looksLoggedOut(response: BufferedResponse): boolean {
     if (response.status === 401) return true;
     if (response.status >= 300) return false;
     return describeBody(response.body.subarray(0, 400).toString("utf8")) === "an HTML page";
