@@ -107,6 +107,20 @@ describe("s3: verified downloads (real s3rver)", function () {
     }
   });
 
+  it("stops on an AbortSignal, keeps the partial file out of the final name, and resumes it later", async () => {
+    const controller = new AbortController();
+    await assert.rejects(
+      q1.download([PHYSIO], temp.dir, { signal: controller.signal, onProgress: (p) => p.bytesDone > 300_000 && controller.abort() }),
+      (error: Error) => error.name === "AbortError",
+    );
+    const final = path.join(temp.dir, PHYSIO);
+    assert.equal(fs.existsSync(final), false);
+    assert.ok(fs.statSync(`${final}.part`).size > 300_000);
+    const resumed = await q1.download([PHYSIO], temp.dir);
+    assert.deepEqual([resumed.resumed, resumed.failed], [1, 0]);
+    assert.equal(md5(final), manifest.find((entry) => entry.key === PHYSIO)!.checksum);
+  });
+
   it("detects a corrupted transfer by MD5, deletes it and fetches the file again", async () => {
     const proxy = await faultProxy(service.info.endpoint, [{ match: (p) => p.endsWith(VOLUME), corrupt: true, times: 1 }]);
     const bucket = through(proxy.url);
