@@ -81,6 +81,15 @@ describe("xnat demo: the real pyxnat client runs the tutorial unchanged", functi
     assert.deepEqual(out.datatypes, ["nt:scores"]);
   });
 
+  it("saves, lists, runs, reads back and deletes a stored search (manage.search)", () => {
+    assert.deepEqual(out.saved, ["high_agreeableness"]);
+    const ids = HIGH_AGREEABLENESS.map((label) => `ConnectomeDB_S${String(230 + Q1_LABELS.indexOf(label)).padStart(5, "0")}`);
+    assert.deepEqual(out.saved_results, ids.sort());
+    assert.equal(out.saved_query.row, "nt:scores");
+    assert.deepEqual(out.saved_query.columns, ["nt:scores/SUBJECT_ID", "nt:scores/NEO_NEOFAC_A"]);
+    assert.deepEqual(out.saved_after_delete, []);
+  });
+
   it("keeps working after its session ended, because pyxnat resends Basic credentials", () => {
     assert.deepEqual(out.projects_after_disconnect, out.projects);
     assert.ok(demo.stats().logins >= 2);

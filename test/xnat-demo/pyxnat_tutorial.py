@@ -66,6 +66,17 @@ out["cpw_out"] = [q1.subject(r[0]).label() for r in table.items()]
 out["nt_fields_sample"] = [f for f in cdb.inspect.datatypes("nt:scores") if "NEO" in f]
 out["datatypes"] = cdb.inspect.datatypes("nt:*")
 
+search = cdb.manage.search
+search.save("high agreeableness", "nt:scores", ["nt:scores/SUBJECT_ID", "nt:scores/NEO_NEOFAC_A"],
+            [("nt:scores/PROJECTS", "LIKE", "%HCP_Q1%"), ("nt:scores/NEO_NEOFAC_A", ">", "40"), "AND"],
+            description="NEO-FFI agreeableness above 40 in HCP_Q1")
+out["saved"] = search.saved()
+saved = search.get("high_agreeableness")
+out["saved_results"] = sorted(row["subject_id"] for row in saved)
+out["saved_query"] = search.get("high_agreeableness", "query")
+search.delete("high_agreeableness")
+out["saved_after_delete"] = search.saved()
+
 cdb.disconnect()
 # pyxnat resends Basic credentials on every request, so an ended session is replaced silently.
 out["projects_after_disconnect"] = cdb.select.projects().get()

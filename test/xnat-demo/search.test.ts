@@ -215,6 +215,39 @@ describe("xnat demo: cached search results", () => {
   });
 });
 
+describe("xnat demo: stored searches", () => {
+  let client: DemoClient;
+  before(async () => {
+    client = await startClient();
+  });
+  after(() => client.demo.close());
+
+  it("stores a bundle under an id, lists it, returns it with the forced ID, runs it and deletes it", async () => {
+    const xml = bundle("nt:scores", NEO_FIELDS, [IN_Q1, ["nt:scores/NEO_NEOFAC_A", ">", "40"], "AND"]).replace('brief-description=""', 'brief-description="high_a"');
+    const put = await client.fetchRaw("data/search/saved/high_a?inbody=true", { method: "PUT", body: xml });
+    assert.equal(put.status, 200);
+    const list = await client.json("data/search/saved?format=json");
+    assert.equal(list.ResultSet.title, "Stored Searches");
+    assert.deepEqual(list.ResultSet.Result.map((row: any) => [row.id, row.brief_description, row.root_element_name]), [["high_a", "high_a", "nt:scores"]]);
+    const stored = await client.get("data/search/saved/high_a");
+    assert.match(stored.text, /^<xdat:bundle ID="high_a" xmlns:xdat=/);
+    const results = parseCsv((await client.get("data/search/saved/high_a/results?format=csv")).text);
+    assert.equal(results.length, 5);
+    assert.equal((await client.fetchRaw("data/search/saved/high_a", { method: "DELETE" })).status, 200);
+    assert.equal((await client.get("data/search/saved/high_a")).status, 404);
+  });
+
+  it("synthesises @<type> listing searches and refuses bodies that are not searches", async () => {
+    const synthetic = await client.get("data/search/saved/@nt:scores");
+    assert.match(synthetic.text, /<xdat:bundle ID="@nt:scores"/);
+    const results = JSON.parse((await client.get("data/search/saved/@nt:scores/results?format=json")).text).ResultSet;
+    assert.equal(results.Result.length, Number(results.totalRecords));
+    assert.ok(Number(results.totalRecords) >= 76);
+    assert.equal((await client.fetchRaw("data/search/saved/bad", { method: "PUT", body: "<notasearch/>" })).status, 422);
+    assert.equal((await client.fetchRaw("data/search/saved/bad", { method: "PUT", body: bundle("nt:nothing", ["nt:nothing/X"], []) })).status, 403);
+  });
+});
+
 describe("xnat demo: /data/search/elements", () => {
   let client: DemoClient;
   before(async () => {

@@ -31,6 +31,11 @@ export interface CriteriaSetSpec {
 }
 
 export interface SearchSpec {
+  /** `brief-description` (the saved search's name in pyxnat). */
+  briefDescription: string;
+  description: string;
+  /** Logins of `xdat:allowed_user` entries. */
+  allowedUsers: string[];
   rootElement: string;
   fields: SearchFieldSpec[];
   where?: CriteriaSetSpec;
@@ -45,7 +50,7 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   processEntities: true,
-  isArray: (name) => /(^|:)(search_field|criteria|child_set)$/.test(name),
+  isArray: (name) => /(^|:)(search_field|criteria|child_set|allowed_user)$/.test(name),
 });
 
 /** Parses `xml`; rejects DOCTYPE/ENTITY declarations, other roots and missing parts. */
@@ -92,7 +97,17 @@ export function parseSearchDocument(xml: string): SearchSpec {
   fields.sort((a, b) => a.sequence - b.sequence);
   const whereNode = child(root, "search_where");
   const where = whereNode === undefined ? undefined : criteriaSet(asNode(Array.isArray(whereNode) ? whereNode[0] : whereNode), "search_where");
-  return { rootElement, fields, where };
+  const allowedUsers = children(root, "allowed_user")
+    .map((node) => textOf(child(asNode(node), "login")))
+    .filter(Boolean);
+  return {
+    briefDescription: String(root["@_brief-description"] ?? ""),
+    description: String(root["@_description"] ?? ""),
+    allowedUsers,
+    rootElement,
+    fields,
+    where,
+  };
 }
 
 function criteriaSet(node: Node, path: string): CriteriaSetSpec {

@@ -6,9 +6,11 @@ import { experimentJson, experimentXml, projectJson, projectXml, subjectJson, su
 import { listElements, listFields, resolveTypes } from "./elements.js";
 import { generateCatalog, DEFAULT_SEED } from "./generate.js";
 import { ListingParameterError, listExperiments, listProjects, listSubjects, sortTable } from "./listings.js";
+import { findElementType } from "./fields.js";
 import { Catalog, ExperimentRecord, labelIn, projectsOf, SubjectRecord } from "./model.js";
 import { homePage, loginFailureMessage, loginPage, restletStatusPage, tomcatErrorPage } from "./pages.js";
 import { parseSearchDocument, SearchDocumentError } from "./search-document.js";
+import { defaultSearchXml, SavedSearches } from "./saved-searches.js";
 import { pageOf, pagingNumber, SearchCache } from "./search-cache.js";
 import { runSearch, SearchEvaluationError } from "./search-eval.js";
 import { Account, Session, SessionStore } from "./sessions.js";
@@ -99,6 +101,7 @@ export function createXnatHandler(options: XnatHandlerOptions): XnatHandler {
     lockoutMs: (options.lockoutSeconds ?? 3600) * 1000,
     now,
   });
+  const savedSearches = new SavedSearches();
   const searchCache = new SearchCache((options.searchCacheSeconds ?? 1800) * 1000, now);
   let stats = emptyStats();
 
@@ -325,9 +328,56 @@ export function createXnatHandler(options: XnatHandlerOptions): XnatHandler {
       if (unknown.length > 0 || types.length === 0) throw new HttpFailure(404, `Unknown data type ${unknown.join(",") || rest[1]}`);
       return listing(context, listFields(catalog, types));
     }
+    if (rest[0] === "saved") return savedSearch(context, rest.slice(1), method);
     if (!readOnly) throw new HttpFailure(405, "Method Not Allowed");
-    if (rest.length === 1 && rest[0] !== "elements" && rest[0] !== "saved") return cachedSearch(context, rest[0]);
+    if (rest.length === 1 && rest[0] !== "elements") return cachedSearch(context, rest[0]);
     throw new HttpFailure(404, "The server has not found anything matching the request URI");
+  }
+
+  async function savedSearch(context: Context, rest: string[], method: string): Promise<void> {
+    const readOnly = method === "GET" || method === "HEAD";
+    const [id, results, ...extra] = rest;
+    if (extra.length > 0 || (results !== undefined && results !== "results")) {
+      throw new HttpFailure(404, "The server has not found anything matching the request URI");
+    }
+    if (id === undefined) {
+      if (!readOnly) throw new HttpFailure(405, "Method Not Allowed");
+      return listing(context, savedSearches.list());
+    }
+    if (results === undefined && (method === "PUT" || method === "POST")) {
+      const xml = (await readBody(context.request)).toString("utf8");
+      let spec;
+      try {
+        spec = parseSearchDocument(xml);
+      } catch (error) {
+        if (error instanceof SearchDocumentError) throw new HttpFailure(422, `not a stored search: ${error.message}`);
+        throw error;
+      }
+      if (!findElementType(spec.rootElement)) throw new HttpFailure(403, `Unable to query data type ${spec.rootElement}`);
+      savedSearches.put(id, xml, spec, context.session.user ?? "");
+      return reply(context, 200, "text/plain; charset=UTF-8", "");
+    }
+    if (results === undefined && method === "DELETE") {
+      if (!savedSearches.delete(id)) throw new HttpFailure(404, `Unable to find the stored search ${id}`);
+      return reply(context, 200, "text/plain; charset=UTF-8", "");
+    }
+    if (!readOnly) throw new HttpFailure(405, "Method Not Allowed");
+    const xml = id.startsWith("@") ? defaultSearchXml(id.slice(1)) : savedSearches.get(id)?.xml;
+    if (xml === undefined) throw new HttpFailure(404, `Unable to find the stored search ${id}`);
+    if (results === undefined) {
+      stats.documents++;
+      return reply(context, 200, "text/xml; charset=UTF-8", xml);
+    }
+    let table: Table;
+    try {
+      table = runSearch(catalog, parseSearchDocument(xml));
+    } catch (error) {
+      if (error instanceof SearchEvaluationError) throw new HttpFailure(500, error.message);
+      throw error;
+    }
+    stats.searches++;
+    sortTable(table, context.url.searchParams);
+    return tableReply(context, table);
   }
 
   function cachedSearch(context: Context, id: string): void {
