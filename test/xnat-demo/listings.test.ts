@@ -125,6 +125,22 @@ describe("xnat demo: listings", () => {
     assert.equal((await client.get("data/projects/HCP_Q1b/subjects/100307?format=xml")).status, 404, "100307 is not in the trap project");
   });
 
+  it("uses a project's own labels in scoped listings and lookups (HCP_Q1b labels retests <label>_R)", async () => {
+    const scoped = await client.json("data/projects/HCP_Q1b/subjects?format=json&columns=ID,label,project");
+    assert.ok(scoped.ResultSet.Result.length > 0);
+    const first = scoped.ResultSet.Result[0];
+    assert.match(first.label, /^\d{6}_R$/);
+    assert.equal(first.project, "HCP_Q1b");
+    const owner = await client.json(`data/subjects?format=json&columns=ID,label,project&ID=${first.ID}`);
+    assert.equal(owner.ResultSet.Result[0].label, first.label.replace(/_R$/, ""));
+    assert.equal(owner.ResultSet.Result[0].project, "HCP_Subjects");
+    const byLabel = await client.get(`data/projects/HCP_Q1b/subjects/${first.label}?format=xml`);
+    assert.match(byLabel.text, new RegExp(`<xnat:Subject ID="${first.ID}" project="HCP_Subjects" group="control" label="${first.label.replace(/_R$/, "")}"`));
+    const experiments = await client.json(`data/projects/HCP_Q1b/subjects/${first.label}/experiments?format=json&columns=label`);
+    assert.deepEqual(experiments.ResultSet.Result.map((row: any) => row.label), [`${first.label}_3T`, `${first.label}_SubjMeta`]);
+    assert.equal((await client.get(`data/projects/HCP_Q1b/experiments/${first.label}_3T?format=xml`)).status, 200);
+  });
+
   it("serves the same routes under /REST and /data/archive", async () => {
     const rest = await client.json("REST/projects/HCP_Q1/subjects?format=json&columns=ID");
     const archive = await client.json("data/archive/projects/HCP_Q1/subjects?format=json&columns=ID");

@@ -68,7 +68,7 @@ function buildCatalog(seed: number): Catalog {
     const subjectShares: Share[] = [
       ...(inQ1 ? [{ project: PROJECT_IDS.q1, label }] : []),
       { project: PROJECT_IDS.q2, label },
-      ...trapProjects.map((project) => ({ project, label })),
+      ...trapProjects.map((project) => ({ project, label: labelInTrap(project, label) })),
     ];
     const subject: SubjectRecord = {
       id: `${SITE_ID}_S${pad(subjectNumber++)}`,
@@ -87,7 +87,7 @@ function buildCatalog(seed: number): Catalog {
     const share = (suffix: string, extra: string[]) => [
       ...(inQ1 ? [{ project: PROJECT_IDS.q1, label: `${label}${suffix}` }] : []),
       { project: PROJECT_IDS.q2, label: `${label}${suffix}` },
-      ...extra.map((project) => ({ project, label: `${label}${suffix}` })),
+      ...extra.map((project) => ({ project, label: `${labelInTrap(project, label)}${suffix}` })),
     ];
     const base = (suffix: string, xsiType: ExperimentRecord["xsiType"], extraShares: string[]) => ({
       id: `${SITE_ID}_E${pad(experimentNumber++)}`,
@@ -122,6 +122,11 @@ function buildCatalog(seed: number): Catalog {
 }
 
 type Release = "q1" | "q2" | "q1-late";
+
+/** HCP_Q1b labels its subjects `<label>_R` (retest), so project labels differ from the owner's. */
+function labelInTrap(project: string, label: string): string {
+  return project === PROJECT_IDS.trapSuffix ? `${label}_R` : label;
+}
 
 function projects(): ProjectRecord[] {
   const project = (id: string, name: string, description: string, keywords: string, insertDate: string): ProjectRecord => ({
