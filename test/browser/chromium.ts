@@ -17,7 +17,7 @@ interface ProtocolEvent {
 /**
  * Headless Chromium driven over the DevTools protocol on a pipe (--remote-debugging-pipe:
  * we write to its fd 3 and read its fd 4, messages end with NUL). No dependency, no port.
- * Network access is fenced off: a proxy on a dead loopback port and no DNS.
+ * Network access is fenced off: a proxy on a dead loopback port, no name resolution but 127.0.0.1.
  */
 export class Chromium {
   private nextId = 1;
@@ -62,7 +62,7 @@ export class Chromium {
       "--window-size=1200,1400",
       `--user-data-dir=${profile}`,
       "--proxy-server=http://127.0.0.1:9",
-      "--host-resolver-rules=MAP * ~NOTFOUND",
+      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
       "--allow-file-access-from-files",
       "--remote-debugging-pipe",
       "about:blank",
