@@ -12,8 +12,8 @@ export interface TableData {
   rows: unknown[][];
 }
 
-/** Anything `show` and `toHtmlTable` accept: a danfo DataFrame or Series, or records. */
-export type Tabular = FrameLike | SeriesLike | readonly Record<string, unknown>[];
+/** Anything `show` and `toHtmlTable` accept: a danfo DataFrame or Series, records, or a result holding a `frame` (e.g. a search result). */
+export type Tabular = FrameLike | SeriesLike | readonly Record<string, unknown>[] | { readonly frame: FrameLike };
 
 /** The structural shape of a danfo DataFrame that rendering needs. */
 export interface FrameLike {
@@ -50,6 +50,7 @@ export function toTableData(value: Tabular): TableData {
     const kinds = columns.map((_, i) => (value.dtypes?.[i] ? kindOfDtype(value.dtypes[i], rows, i) : inferKind(rows, i)));
     return { columns, kinds, index: labelledIndex(value.index), rows };
   }
+  if (hasFrame(value)) return toTableData(value.frame);
   throw new InvalidArgumentError("show() takes a danfo DataFrame or Series, or an array of records", "build a DataFrame with frame.fromRecords(records, columns, types), or pass the records array itself");
 }
 
@@ -64,6 +65,10 @@ function fromRecordArray(records: readonly Record<string, unknown>[]): TableData
   }
   const rows = records.map((record) => columns.map((column) => record[column]));
   return { columns, kinds: columns.map((_, i) => inferKind(rows, i)), rows };
+}
+
+function hasFrame(value: unknown): value is { frame: FrameLike } {
+  return typeof value === "object" && value !== null && isFrameLike((value as { frame?: unknown }).frame);
 }
 
 function isSeriesLike(value: unknown): value is SeriesLike {

@@ -56,6 +56,13 @@ describe("display: HTML table renderer", () => {
     matchSnapshot("records.html", toHtmlTable([{ id: "1", ok: true, v: 1.5 }, { id: "2", ok: false, v: null }, { id: "3", extra: "late column" }]));
   });
 
+  it("renders objects that hold a frame, such as search results", () => {
+    const df = neoFrame();
+    assert.equal(toHtmlTable({ frame: df }), toHtmlTable(df));
+    const searchResultLike = { columns: [{ key: "subject_id" }], length: 40, frame: df };
+    assert.equal(toHtmlTable(searchResultLike), toHtmlTable(df));
+  });
+
   it("renders the text fallback with the same truncation (golden)", () => {
     const text = toTextTable(wideLongFrame(), { maxRows: 4, maxColumns: 4 });
     matchSnapshot("wide-long.txt", text);
