@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { Q1_LABELS } from "../../lib/demo/xnat/facts.js";
 import { DEMO_PASSWORD } from "../../lib/demo/xnat/index.js";
 import { redact } from "../../lib/http/redact.js";
 import { DemoClient, sessionCookie, startClient } from "./helpers.js";
@@ -117,6 +118,25 @@ describe("xnat demo: authentication and sessions", () => {
     const bad = await form("nope");
     assert.equal(bad.status, 401);
     assert.match(bad.text, /<h3>Authentication failed\.<\/h3>/);
+  });
+
+  it("serves many concurrent requests on one session", async () => {
+    client.demo.resetStats();
+    const cookie = sessionCookie(await client.get("data/JSESSION"))!;
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => client.fetchRaw(`data/projects/HCP_Q1/subjects?format=json&columns=label&limit=1&offset=${i}`, { auth: false, cookie })),
+    );
+    assert.ok(replies.every((reply) => reply.status === 200));
+    assert.deepEqual(replies.map((reply) => JSON.parse(reply.text).ResultSet.Result[0].label), Q1_LABELS.slice(0, 40));
+    assert.equal(client.demo.stats().requests, 41);
+    assert.equal(client.demo.stats().logins, 1);
+  });
+
+  it("answers HEAD like GET without a body", async () => {
+    const head = await client.fetchRaw("data/projects?format=json", { method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.equal(head.text, "");
+    assert.ok(Number(head.headers.get("content-length")) > 0);
   });
 
   it("counts requests and logins", async () => {
