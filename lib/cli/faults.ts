@@ -9,6 +9,7 @@ export const FAULT_FLAGS = {
   "fault-error-statuses": { type: "string" },
   "fault-drop-rate": { type: "string" },
   "fault-truncate-rate": { type: "string" },
+  "fault-stall-rate": { type: "string" },
   "fault-maintenance-rate": { type: "string" },
   "fault-corrupt-rate": { type: "string" },
   "fault-slow-ms": { type: "string" },
@@ -23,7 +24,7 @@ export const FAULT_FLAGS = {
 
 /** Usage text of {@link FAULT_FLAGS}, to append to a command's usage line. */
 export const FAULT_FLAGS_USAGE =
-  "[--fault-seed N] [--fault-error-rate F] [--fault-error-statuses 500,502,503] [--fault-drop-rate F] [--fault-truncate-rate F] " +
+  "[--fault-seed N] [--fault-error-rate F] [--fault-error-statuses 500,502,503] [--fault-drop-rate F] [--fault-truncate-rate F] [--fault-stall-rate F] " +
   "[--fault-maintenance-rate F] [--fault-corrupt-rate F] [--fault-slow-ms MS] [--fault-slow-rate F] [--fault-retry-after S] " +
   "[--fault-only-paths REGEX]... [--fault-except-paths REGEX]... [--session-expiry-seconds S] [--session-expiry-requests N] " +
   "[--session-expiry-response 401|login-page]";
@@ -44,6 +45,7 @@ export function parseFaultFlags(values: FaultFlagValues): FaultSpec | undefined 
     errorStatuses: statuses(values["fault-error-statuses"]),
     dropRate: fraction(values["fault-drop-rate"], "--fault-drop-rate"),
     truncateRate: fraction(values["fault-truncate-rate"], "--fault-truncate-rate"),
+    stallRate: fraction(values["fault-stall-rate"], "--fault-stall-rate"),
     maintenanceRate: fraction(values["fault-maintenance-rate"], "--fault-maintenance-rate"),
     corruptRate: fraction(values["fault-corrupt-rate"], "--fault-corrupt-rate"),
     slowMs: amount(values["fault-slow-ms"], "--fault-slow-ms"),

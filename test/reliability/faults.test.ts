@@ -84,14 +84,14 @@ describe("reliability: fault injection layer", () => {
 
     it("parses the demo command's flags into a spec", () => {
       const { values } = parseArgs({
-        args: ["--fault-error-rate", "0.1", "--fault-drop-rate", "0.05", "--fault-truncate-rate", "0.02", "--fault-slow-ms", "50", "--fault-maintenance-rate", "0.01",
+        args: ["--fault-error-rate", "0.1", "--fault-drop-rate", "0.05", "--fault-truncate-rate", "0.02", "--fault-stall-rate", "0.01", "--fault-slow-ms", "50", "--fault-maintenance-rate", "0.01",
           "--fault-seed", "7", "--fault-error-statuses", "502,503", "--fault-except-paths", "^/data/JSESSION", "--session-expiry-seconds", "30", "--session-expiry-requests", "100"],
         options: FAULT_FLAGS,
         strict: true,
       });
       const spec = parseFaultFlags(values)!;
       assert.deepEqual({ ...spec, exceptPaths: undefined }, {
-        seed: 7, errorRate: 0.1, errorStatuses: [502, 503], dropRate: 0.05, truncateRate: 0.02, maintenanceRate: 0.01, slowMs: 50, exceptPaths: undefined,
+        seed: 7, errorRate: 0.1, errorStatuses: [502, 503], dropRate: 0.05, truncateRate: 0.02, stallRate: 0.01, maintenanceRate: 0.01, slowMs: 50, exceptPaths: undefined,
         sessionExpiry: { seconds: 30, requests: 100, response: undefined },
       });
       assert.ok((spec.exceptPaths as RegExp[])[0].test("/data/JSESSION"));
@@ -143,7 +143,7 @@ describe("reliability: fault injection layer", () => {
     });
 
     it("injects each kind at about its rate", () => {
-      const spec = resolveFaultSpec({ seed: 5, errorRate: 0.1, dropRate: 0.05, truncateRate: 0.05, maintenanceRate: 0.02, slowMs: 1, slowRate: 0.1 });
+      const spec = resolveFaultSpec({ seed: 5, errorRate: 0.1, dropRate: 0.05, truncateRate: 0.05, stallRate: 0.03, maintenanceRate: 0.02, slowMs: 1, slowRate: 0.1 });
       const counts: Record<string, number> = {};
       let slow = 0;
       const n = 20_000;
@@ -153,7 +153,7 @@ describe("reliability: fault injection layer", () => {
         if (plan.delayMs > 0) slow++;
       }
       const near = (count: number | undefined, rate: number) => Math.abs((count ?? 0) / n - rate) < 0.01;
-      assert.ok(near(counts.error, 0.1) && near(counts.drop, 0.05) && near(counts.truncate, 0.05) && near(counts.maintenance, 0.02) && near(slow, 0.1), JSON.stringify({ counts, slow }));
+      assert.ok(near(counts.error, 0.1) && near(counts.drop, 0.05) && near(counts.truncate, 0.05) && near(counts.stall, 0.03) && near(counts.maintenance, 0.02) && near(slow, 0.1), JSON.stringify({ counts, slow }));
     });
   });
 
@@ -274,6 +274,20 @@ describe("reliability: fault injection layer", () => {
       const { url } = await serve({ dropRate: 1 });
       const error = await request(`${url}declared`, { retry: { ...fast, retries: 1 } }).catch((e) => e);
       assert.ok(isNetworkError(error), String(error));
+    });
+  });
+
+  describe("stalled bodies", () => {
+    it("stop part-way with the connection left open, so only the caller's idle timeout ends the wait", async () => {
+      const { url, faults } = await serve({ stallRate: 1 });
+      for (const path of ["json", "declared", "stream"]) {
+        const started = Date.now();
+        const error = await request(`${url}${path}`, { idleTimeoutMs: 200, retry: { ...fast, retries: 1 } }).catch((e) => e);
+        assert.ok(isTimeoutError(error), `${path}: ${error}`);
+        assert.match(error.message, /no data from the server for 200 ms/);
+        assert.ok(Date.now() - started >= 400, "each attempt waited for the idle timeout");
+      }
+      assert.equal(faults.stats().injected.stall, 6);
     });
   });
 

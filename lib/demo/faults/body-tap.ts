@@ -2,7 +2,7 @@ import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from "no
 
 /** A fault applied to a response body as the service writes it. */
 export interface BodyFault {
-  kind: "drop" | "truncate" | "corrupt";
+  kind: "drop" | "truncate" | "stall" | "corrupt";
   /** Where in the body it happens, as a fraction of the body's length. */
   at: number;
 }
@@ -12,7 +12,8 @@ type WriteCallback = (error?: Error | null) => void;
 /**
  * Intercepts `res.writeHead/write/end` so that the body the service writes is cut (`truncate`:
  * the bytes before the cut are sent, then the connection is closed; `drop`: the connection is
- * reset) or has one byte flipped (`corrupt`). Headers, Content-Length included, stay as the
+ * reset; `stall`: nothing more is sent and the connection stays open until the client gives up)
+ * or has one byte flipped (`corrupt`). Headers, Content-Length included, stay as the
  * service set them. When the length is declared (or the body is written in one `end` call) the
  * position is a fraction of that length; for a streamed body of unknown length the last chunk is
  * held back and the fault lands inside it, so large streams pass through with one chunk of
@@ -63,7 +64,7 @@ export function tapBody(res: ServerResponse, fault: BodyFault, onApplied: () => 
     const declared = res.getHeader("content-length");
     const length = declared === undefined ? NaN : Number(declared);
     total = Number.isFinite(length) && length >= 0 ? length : undefined;
-    passThrough = total === 0 && fault.kind === "truncate";
+    passThrough = total === 0 && (fault.kind === "truncate" || fault.kind === "stall");
   }
 
   function feed(chunk: Buffer, callback?: WriteCallback): boolean {
@@ -145,7 +146,7 @@ export function tapBody(res: ServerResponse, fault: BodyFault, onApplied: () => 
     const socket = res.socket;
     if (!socket) return;
     if (fault.kind === "drop") socket.write(Buffer.alloc(0), () => setTimeout(() => socket.resetAndDestroy(), 1));
-    else socket.end();
+    else if (fault.kind === "truncate") socket.end();
   }
 }
 

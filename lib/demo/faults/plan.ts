@@ -9,15 +9,15 @@ export interface FaultPlan {
   status: number;
   /** Delay before the service sees the request (0 when not slow). */
   delayMs: number;
-  /** Where in the body a drop, truncation or corruption happens, as a fraction of its length. */
+  /** Where in the body a drop, truncation, stall or corruption happens, as a fraction of its length. */
   at: number;
 }
 
-const ORDER: readonly FaultKind[] = ["error", "drop", "truncate", "maintenance", "corrupt"];
+const ORDER: readonly FaultKind[] = ["error", "drop", "truncate", "stall", "maintenance", "corrupt"];
 
 /**
  * Decides the fault for the `occurrence`-th request (0-based) with this method and URL. Body
- * faults (drop, truncate, corrupt) are not planned for HEAD; corruption only for GETs whose URL
+ * faults (drop, truncate, stall, corrupt) are not planned for HEAD; corruption only for GETs whose URL
  * matches the spec's corruptPaths.
  */
 export function planFault(spec: ResolvedFaultSpec, method: string, url: string, occurrence: number): FaultPlan {
@@ -45,7 +45,7 @@ export function planFault(spec: ResolvedFaultSpec, method: string, url: string, 
 }
 
 function applies(kind: FaultKind | "none", spec: ResolvedFaultSpec, method: string, url: string): boolean {
-  if (kind === "drop" || kind === "truncate") return method !== "HEAD";
+  if (kind === "drop" || kind === "truncate" || kind === "stall") return method !== "HEAD";
   if (kind === "corrupt") return method === "GET" && (spec.corruptPaths.length === 0 || spec.corruptPaths.some((re) => re.test(url)));
   return true;
 }

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "../../http/errors.js";
 
 /** The faults that replace or damage a whole response (at most one per request). */
-export type FaultKind = "error" | "drop" | "truncate" | "maintenance" | "corrupt";
+export type FaultKind = "error" | "drop" | "truncate" | "stall" | "maintenance" | "corrupt";
 
 /** Everything the layer can count: the exclusive kinds, slow responses and expired sessions. */
 export type FaultCounter = FaultKind | "slow" | "expired";
@@ -28,7 +28,7 @@ export interface SessionExpirySpec {
 
 /**
  * Fault settings for one demo service. Rates are probabilities per request in [0, 1]; the
- * exclusive kinds (error, drop, truncate, maintenance, corrupt) together must not exceed 1.
+ * exclusive kinds (error, drop, truncate, stall, maintenance, corrupt) together must not exceed 1.
  * Decisions are a pure function of (seed, method, URL, how many times that method+URL was seen),
  * so a run repeats exactly with the same seed, even when requests arrive concurrently.
  */
@@ -43,6 +43,8 @@ export interface FaultSpec {
   dropRate?: number;
   /** Fraction of responses whose body stops short (the declared Content-Length is kept) before the connection is closed. */
   truncateRate?: number;
+  /** Fraction of responses that stop part-way through the body while the connection stays open (tests idle timeouts). */
+  stallRate?: number;
   /** Fraction of requests answered with an HTML maintenance page with status 200. */
   maintenanceRate?: number;
   /** Fraction of GET responses (matching {@link corruptPaths}) with one byte flipped; headers and length unchanged. */
@@ -85,7 +87,7 @@ export const XNAT_LOGIN_PATHS = /^\/(data|REST)\/(JSESSION|services\/auth)\b/;
 
 export const DEFAULT_ERROR_STATUSES: readonly number[] = Object.freeze([500, 502, 503]);
 
-const KINDS: readonly FaultKind[] = ["error", "drop", "truncate", "maintenance", "corrupt"];
+const KINDS: readonly FaultKind[] = ["error", "drop", "truncate", "stall", "maintenance", "corrupt"];
 
 /** Checks a {@link FaultSpec} and fills in defaults; raises {@link InvalidArgumentError} for impossible settings. */
 export function resolveFaultSpec(spec: FaultSpec = {}): ResolvedFaultSpec {
@@ -95,12 +97,13 @@ export function resolveFaultSpec(spec: FaultSpec = {}): ResolvedFaultSpec {
     error: rate(spec.errorRate, "errorRate"),
     drop: rate(spec.dropRate, "dropRate"),
     truncate: rate(spec.truncateRate, "truncateRate"),
+    stall: rate(spec.stallRate, "stallRate"),
     maintenance: rate(spec.maintenanceRate, "maintenanceRate"),
     corrupt: rate(spec.corruptRate, "corruptRate"),
   };
   const sum = KINDS.reduce((total, kind) => total + rates[kind], 0);
   if (sum > 1 + 1e-9) {
-    throw new InvalidArgumentError(`fault rates add up to ${sum.toFixed(3)}, more than 1`, "error, drop, truncate, maintenance and corrupt rates share one draw per request");
+    throw new InvalidArgumentError(`fault rates add up to ${sum.toFixed(3)}, more than 1`, "error, drop, truncate, stall, maintenance and corrupt rates share one draw per request");
   }
   const errorStatuses = spec.errorStatuses ?? DEFAULT_ERROR_STATUSES;
   if (errorStatuses.length === 0 || errorStatuses.some((s) => !Number.isInteger(s) || s < 400 || s > 599)) {

@@ -13,7 +13,7 @@ export interface FaultStats {
 }
 
 export function emptyStats(seed: number): FaultStats {
-  return { seed, requests: 0, faulted: 0, injected: { error: 0, drop: 0, truncate: 0, maintenance: 0, corrupt: 0, slow: 0, expired: 0 } };
+  return { seed, requests: 0, faulted: 0, injected: { error: 0, drop: 0, truncate: 0, stall: 0, maintenance: 0, corrupt: 0, slow: 0, expired: 0 } };
 }
 
 /** One line for logs: `fault seed 7: 120 requests, 14 faulted (error 6, drop 3, ...)`. */

@@ -17,7 +17,7 @@ export interface FaultyListener extends RequestListener {
 /**
  * Wraps a demo service's request listener with seeded fault injection: injected HTTP errors,
  * an HTML maintenance page with status 200, slow responses, bodies cut short (with the
- * Content-Length kept) or dropped mid-way, corrupted bytes, and session expiry. The service
+ * Content-Length kept), dropped or stalled mid-way, corrupted bytes, and session expiry. The service
  * itself is unchanged; a request that gets an error or maintenance page never reaches it.
  */
 export function withFaults(handler: RequestListener, spec: FaultSpec | ResolvedFaultSpec = {}): FaultyListener {
@@ -56,6 +56,7 @@ export function withFaults(handler: RequestListener, spec: FaultSpec | ResolvedF
           return reply(req, res, maintenanceResponse(resolved.retryAfterSeconds));
         case "drop":
         case "truncate":
+        case "stall":
         case "corrupt": {
           const kind = plan.kind;
           tapBody(res, { kind, at: plan.at }, () => count(kind));
