@@ -141,6 +141,20 @@ describe("xnat demo: listings", () => {
     assert.equal((await client.get(`data/projects/HCP_Q1b/experiments/${first.label}_3T?format=xml`)).status, 200);
   });
 
+  it("lists an MR session's scans and serves each scan", async () => {
+    const body = await client.json("data/projects/HCP_Q1/subjects/100307/experiments/100307_3T/scans?format=json");
+    assert.equal(body.ResultSet.totalRecords, "11");
+    assert.deepEqual(Object.keys(body.ResultSet.Result[0]), ["xnat_imagescandata_id", "ID", "type", "quality", "xsiType", "note", "series_description", "URI"]);
+    const motor = body.ResultSet.Result.find((row: any) => row.type === "tfMRI_MOTOR_LR");
+    assert.equal(motor.URI, "/data/experiments/ConnectomeDB_E00297/scans/9");
+    const scan = await client.get("data/experiments/ConnectomeDB_E00297/scans/9?format=xml");
+    assert.match(scan.text, /<xnat:MRScan ID="9" type="tfMRI_MOTOR_LR"/);
+    assert.match(scan.text, /<xnat:frames>284<\/xnat:frames>/);
+    const none = await client.json("data/experiments/ConnectomeDB_E00299/scans?format=json");
+    assert.equal(none.ResultSet.totalRecords, "0");
+    assert.equal((await client.get("data/experiments/ConnectomeDB_E00297/scans/99?format=xml")).status, 404);
+  });
+
   it("serves the same routes under /REST and /data/archive", async () => {
     const rest = await client.json("REST/projects/HCP_Q1/subjects?format=json&columns=ID");
     const archive = await client.json("data/archive/projects/HCP_Q1/subjects?format=json&columns=ID");

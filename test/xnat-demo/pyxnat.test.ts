@@ -31,6 +31,8 @@ describe("xnat demo: the real pyxnat client runs the tutorial unchanged", functi
 
   it("lists 100307's three experiments by label", () => {
     assert.deepEqual(out.experiments_100307, ["100307_3T", "100307_SubjMeta", "100307_NonToolbox"]);
+    assert.deepEqual(out.scans_3T, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"]);
+    assert.equal(out.scan_9_type, "tfMRI_MOTOR_LR");
   });
 
   it("gets the experiment XML the tutorial walks through", () => {

@@ -18,6 +18,9 @@ q1 = cdb.select.project("HCP_Q1")
 out["q1_labels"] = [subject.label() for subject in q1.subjects()]
 out["q1_ids"] = q1.subjects().get()
 out["experiments_100307"] = [expt.label() for expt in q1.subject("100307").experiments()]
+session = q1.subject("100307").experiment("100307_3T")
+out["scans_3T"] = session.scans().get()
+out["scan_9_type"] = ET.fromstring(session.scan("9").get()).attrib["type"]
 out["label_of_S00230"] = q1.subject("ConnectomeDB_S00230").label()
 out["id_of_100307"] = q1.subject("100307").id()
 

@@ -1,6 +1,6 @@
 /** Item documents: experiment, subject and project XML (namespaces, sharing, scores) and item JSON. */
 import { SCORE_GROUPS } from "./instruments.js";
-import type { ExperimentRecord, ProjectRecord, Share, SubjectRecord } from "./model.js";
+import type { ExperimentRecord, ProjectRecord, ScanRecord, Share, SubjectRecord } from "./model.js";
 import { escapeXml } from "./table.js";
 import { formatScore, javaDouble } from "./values.js";
 
@@ -88,6 +88,30 @@ export function experimentXml(experiment: ExperimentRecord, siteUrl: string): st
   }
   lines.push(`</${root}>`);
   return `${lines.join("\n")}\n`;
+}
+
+/** One scan's XML document (`xnat:MRScan`). */
+export function scanXml(experiment: ExperimentRecord, scan: ScanRecord, siteUrl: string): string {
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    rootOpen("xnat:MRScan", [["ID", scan.id], ["type", scan.type]], siteUrl),
+    text(1, "xnat:image_session_ID", experiment.id),
+    text(1, "xnat:quality", scan.quality),
+    text(1, "xnat:series_description", scan.seriesDescription),
+    text(1, "xnat:frames", String(scan.frames)),
+    "</xnat:MRScan>",
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** Item JSON of a scan. */
+export function scanJson(experiment: ExperimentRecord, scan: ScanRecord): string {
+  const item: ItemJson = {
+    meta: { "xsi:type": "xnat:mrScanData", isHistory: false },
+    data_fields: { ID: scan.id, type: scan.type, image_session_ID: experiment.id, quality: scan.quality, series_description: scan.seriesDescription, frames: scan.frames },
+    children: [],
+  };
+  return JSON.stringify({ items: [item] });
 }
 
 /** The subject's XML document (`xnat:Subject`). */

@@ -1,6 +1,6 @@
 /** The searchable data types and their display fields (what `nt_scores_display.xml` and friends define). */
 import { SCORE_GROUPS, scoreFieldId } from "./instruments.js";
-import { Catalog, ExperimentRecord, labelIn, ProjectRecord, projectsOf, SubjectRecord } from "./model.js";
+import { Catalog, ExperimentRecord, labelIn, ProjectRecord, projectsOf, ScanRecord, SubjectRecord } from "./model.js";
 import { formatScore, javaDouble } from "./values.js";
 
 /** Data type of a display field; decides quoting (text) versus numeric comparison in searches. */
@@ -11,6 +11,8 @@ export interface SearchRow {
   subject?: SubjectRecord;
   experiment?: ExperimentRecord;
   project?: ProjectRecord;
+  /** Set in scan listings only. */
+  scan?: ScanRecord;
 }
 
 /** A display field: search id, header, description, type, schema path and how to read its value. */

@@ -1,6 +1,6 @@
 /** The archive listings (`/data/projects`, `.../subjects`, `.../experiments`): columns, filters, paging, sorting. */
 import { findElementType, resolveField, SearchRow } from "./fields.js";
-import { Catalog, ExperimentRecord, labelIn, ProjectRecord, projectsOf, SubjectRecord } from "./model.js";
+import { Catalog, ExperimentRecord, labelIn, ProjectRecord, projectsOf, ScanRecord, SubjectRecord } from "./model.js";
 import { javaDouble } from "./values.js";
 import type { Table } from "./table.js";
 
@@ -85,6 +85,28 @@ const experimentSpec: ListingSpec = {
   numeric: new Set(["fieldStrength"]),
   uri: (row) => `/data/experiments/${expt(row).id}`,
 };
+
+/** `.../experiments/{e}/scans`: the session's scans (none for non-imaging experiments). */
+export function listScans(experiment: ExperimentRecord, query: URLSearchParams): Table {
+  const base = Number(experiment.id.replace(/\D/g, "")) * 20;
+  const scans = experiment.mr?.scans ?? [];
+  const spec: ListingSpec = {
+    shortcuts: {
+      xnat_imagescandata_id: (row) => String(base + scans.indexOf(row.scan as ScanRecord) + 1),
+      ID: (row) => (row.scan as ScanRecord).id,
+      type: (row) => (row.scan as ScanRecord).type,
+      quality: (row) => (row.scan as ScanRecord).quality,
+      xsiType: () => "xnat:mrScanData",
+      note: blank,
+      series_description: (row) => (row.scan as ScanRecord).seriesDescription,
+      frames: (row) => String((row.scan as ScanRecord).frames),
+    },
+    defaults: ["xnat_imagescandata_id", "ID", "type", "quality", "xsiType", "note", "series_description"],
+    numeric: new Set(["frames"]),
+    uri: (row) => `/data/experiments/${experiment.id}/scans/${(row.scan as ScanRecord).id}`,
+  };
+  return buildListing(spec, scans.map((scan) => ({ experiment, scan })), query, undefined, spec.defaults, false);
+}
 
 /** `/data/projects`: every project the user can see. */
 export function listProjects(catalog: Catalog, query: URLSearchParams): Table {

@@ -2,10 +2,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { authenticate, Authentication, formLogin, isBrowser } from "./auth.js";
 import { displayDocument } from "./display-document.js";
-import { experimentJson, experimentXml, projectJson, projectXml, subjectJson, subjectXml } from "./documents.js";
+import { experimentJson, experimentXml, projectJson, projectXml, scanJson, scanXml, subjectJson, subjectXml } from "./documents.js";
 import { listElements, listFields, resolveTypes } from "./elements.js";
 import { generateCatalog, DEFAULT_SEED } from "./generate.js";
-import { ListingParameterError, listExperiments, listProjects, listSubjects, sortTable } from "./listings.js";
+import { ListingParameterError, listExperiments, listProjects, listScans, listSubjects, sortTable } from "./listings.js";
 import { findElementType } from "./fields.js";
 import { Catalog, ExperimentRecord, labelIn, projectsOf, SubjectRecord } from "./model.js";
 import { homePage, loginFailureMessage, loginPage, restletStatusPage, tomcatErrorPage } from "./pages.js";
@@ -210,7 +210,6 @@ export function createXnatHandler(options: XnatHandlerOptions): XnatHandler {
     const query = context.url.searchParams;
     const format = query.get("format")?.toLowerCase();
     const [collection, id, sub, subId, leaf, leafId, ...extra] = rest;
-    if (extra.length > 0) throw new HttpFailure(404, "The server has not found anything matching the request URI");
 
     if (collection === "projects") {
       if (id === undefined) return listing(context, listProjects(catalog, query));
@@ -233,14 +232,13 @@ export function createXnatHandler(options: XnatHandlerOptions): XnatHandler {
         if (leafId === undefined) return listing(context, listExperiments(catalog, query, project.id, subject.id));
         const experiment = findExperimentInProject(project.id, leafId);
         if (!experiment || experiment.subjectId !== subject.id) throw new HttpFailure(404, "Unable to find the specified experiment.");
-        return experimentItem(context, format, experiment);
+        return experimentResource(context, format, experiment, extra);
       }
       if (sub === "experiments") {
         if (subId === undefined) return listing(context, listExperiments(catalog, query, project.id));
-        if (leaf !== undefined) throw new HttpFailure(404, "The server has not found anything matching the request URI");
         const experiment = findExperimentInProject(project.id, subId);
         if (!experiment) throw new HttpFailure(404, "Unable to find the specified experiment.");
-        return experimentItem(context, format, experiment);
+        return experimentResource(context, format, experiment, rest.slice(4));
       }
       throw new HttpFailure(404, "The server has not found anything matching the request URI");
     }
@@ -250,13 +248,23 @@ export function createXnatHandler(options: XnatHandlerOptions): XnatHandler {
       if (!subject) throw new HttpFailure(404, "Unable to find the specified subject.");
       return item(context, format, () => subjectXml(subject, context.siteUrl), () => subjectJson(subject));
     }
-    if (collection === "experiments" && sub === undefined) {
+    if (collection === "experiments") {
       if (id === undefined) return listing(context, listExperiments(catalog, query));
       const experiment = catalog.experimentById.get(id);
       if (!experiment) throw new HttpFailure(404, "Unable to find the specified experiment.");
-      return experimentItem(context, format, experiment);
+      return experimentResource(context, format, experiment, rest.slice(2));
     }
     throw new HttpFailure(404, "The server has not found anything matching the request URI");
+  }
+
+  /** The experiment itself, its `scans` listing, or one scan. */
+  function experimentResource(context: Context, format: string | undefined, experiment: ExperimentRecord, tail: string[]): void {
+    if (tail.length === 0) return item(context, format, () => experimentXml(experiment, context.siteUrl), () => experimentJson(experiment));
+    if (tail[0] !== "scans" || tail.length > 2) throw new HttpFailure(404, "The server has not found anything matching the request URI");
+    if (tail.length === 1) return listing(context, listScans(experiment, context.url.searchParams));
+    const scan = experiment.mr?.scans.find((candidate) => candidate.id === tail[1]);
+    if (!scan) throw new HttpFailure(404, "Unable to find the specified scan.");
+    return item(context, format, () => scanXml(experiment, scan, context.siteUrl), () => scanJson(experiment, scan));
   }
 
   /** Site-wide ID first, then the label within the project. */
@@ -278,10 +286,6 @@ export function createXnatHandler(options: XnatHandlerOptions): XnatHandler {
     const byId = catalog.experimentById.get(idOrLabel);
     if (byId && projectsOf(byId).includes(project)) return byId;
     return catalog.experiments.find((experiment) => labelIn(experiment, project) === idOrLabel);
-  }
-
-  function experimentItem(context: Context, format: string | undefined, experiment: ExperimentRecord): void {
-    return item(context, format, () => experimentXml(experiment, context.siteUrl), () => experimentJson(experiment));
   }
 
   function item(context: Context, format: string | undefined, xml: () => string, json: () => string): void {
