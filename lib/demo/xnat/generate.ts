@@ -195,14 +195,14 @@ function scores(seed: number, label: string, inQ1: boolean, missing: Missing): S
       if (inQ1 && missing.neo.has(label)) continue;
       if (inQ1 && missing.neoOpenness.has(label)) delete values.NEOFAC_O;
     } else if (group.name === "CPW") {
-      const ranges: ReadonlyArray<readonly [number, number]> | undefined = !inQ1
+      const range: readonly [number, number] | undefined = !inQ1
         ? undefined
         : IWRD_30_TO_34.includes(label)
-          ? [[30, 34]]
+          ? [30, 34]
           : random.chance(0.2)
-            ? [[22, 29]]
-            : [[35, 40]];
-      values = cpw(random, ranges);
+            ? [22, 29]
+            : [35, 40];
+      values = cpw(random, range);
       if (random.chance(0.04)) delete values.IWRD_RTC;
     } else if (group.name === "ER40" && FIXED_ER40[label]) {
       values = { ...FIXED_ER40[label] };

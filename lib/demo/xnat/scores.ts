@@ -1,18 +1,6 @@
 /** Plausible non-Toolbox scores for one subject, honouring each instrument's consistency rules. */
-import { DDISC_DELAY_YEARS, Scores } from "./instruments.js";
+import { DDISC_DELAY_YEARS } from "./instruments.js";
 import type { Random } from "./prng.js";
-
-/** Constraints a subject's scores must meet (from the tutorial's facts). */
-export interface ScoreConstraints {
-  /** Fixed NEO factors. */
-  neo?: Record<"A" | "O" | "C" | "N" | "E", number>;
-  /** Agreeableness range (inclusive). */
-  agreeableness?: readonly [number, number];
-  /** IWRD_TOT must fall in one of these inclusive ranges. */
-  iwrdRanges?: ReadonlyArray<readonly [number, number]>;
-  /** Fixed ER40 group. */
-  er40?: Record<string, number>;
-}
 
 const halfMs = (value: number) => Math.round(value * 2) / 2;
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -47,20 +35,12 @@ export function neo(random: Random, agreeableness: readonly [number, number] = [
   };
 }
 
-/** Penn Word Memory: 40 words (20 targets, 20 foils). */
-export function cpw(random: Random, ranges?: ReadonlyArray<readonly [number, number]>): Record<string, number> {
+/** Penn Word Memory: 40 words (20 targets, 20 foils); `range` (inclusive) pins IWRD_TOT. */
+export function cpw(random: Random, range?: readonly [number, number]): Record<string, number> {
   let total: number;
-  if (ranges) {
-    const weights = ranges.map(([min, max]) => max - min + 1);
-    const sum = weights.reduce((a, b) => a + b, 0);
-    let draw = random.next() * sum;
-    let index = 0;
-    while (draw >= weights[index] && index < ranges.length - 1) draw -= weights[index++];
-    const [min, max] = ranges[index];
-    total = max - min >= 4 ? random.normalInt((min + max) / 2 + 1, 2, min, max) : random.int(min, max);
-  } else {
-    total = random.normalInt(35.5, 3, 18, 40);
-  }
+  if (!range) total = random.normalInt(35.5, 3, 18, 40);
+  else if (range[1] - range[0] >= 5) total = random.normalInt((range[0] + range[1]) / 2 + 1, 2, range[0], range[1]);
+  else total = random.int(range[0], range[1]);
   return { IWRD_TOT: total, IWRD_RTC: halfMs(clip(random.normal(1350, 250), 800, 2200)) };
 }
 
@@ -157,4 +137,3 @@ export const GROUP_GENERATORS: Readonly<Record<string, (random: Random) => Recor
   MARS: mars,
 };
 
-export type { Scores };
