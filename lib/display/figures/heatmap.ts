@@ -68,7 +68,7 @@ export function correlationMatrix(frame: FrameLike, columns: readonly string[]):
 /** A correlation heatmap of numeric columns: blue (-1) to white (0) to red (+1), values printed, square cells. */
 export function correlationHeatmap(frame: FrameLike, columns: readonly string[], options: HeatmapOptions & { labels?: Record<string, string> } = {}): Figure {
   const names = columns.map((column) => options.labels?.[column] ?? column);
-  return heatmap(correlationMatrix(frame, columns), {
+  const figure = heatmap(correlationMatrix(frame, columns), {
     colorscale: [[0, "#2166ac"], [0.5, "#f7f7f7"], [1, "#b2182b"]],
     zmin: -1,
     zmax: 1,
@@ -79,4 +79,10 @@ export function correlationHeatmap(frame: FrameLike, columns: readonly string[],
     x: names,
     y: names,
   });
+  const longest = Math.max(...names.map((name) => name.length));
+  const layout = figure.layout ?? {};
+  return {
+    ...figure,
+    layout: { ...layout, margin: { ...(layout.margin as object), b: Math.min(40 + 6 * longest, 160), l: Math.min(40 + 7 * longest, 200) }, xaxis: { ...(layout.xaxis as object), tickangle: -35 } },
+  };
 }
