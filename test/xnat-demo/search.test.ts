@@ -133,6 +133,15 @@ describe("xnat demo: POST /data/search", () => {
     assert.ok(resultSet.Result.every((row: any) => row.project_identifier_hcp_q1.endsWith("_NonToolbox")));
   });
 
+  it("compares dates as dates and accepts xnatpy's MM/DD/YYYY", async () => {
+    const fields = ["xnat:mrSessionData/SUBJECT_ID", "xnat:mrSessionData/DATE"];
+    const iso = await rowsOf("xnat:mrSessionData", fields, [["xnat:mrSessionData/DATE", ">=", "2013-01-01"]]);
+    const us = await rowsOf("xnat:mrSessionData", fields, [["xnat:mrSessionData/DATE", ">=", "01/01/2013"]]);
+    assert.ok(Number(iso.totalRecords) > 0);
+    assert.equal(us.totalRecords, iso.totalRecords);
+    assert.ok(iso.Result.every((row: any) => row.date >= "2013-01-01"));
+  });
+
   it("accepts schema paths and the ID path pyxnat's all() uses", async () => {
     const resultSet = await rowsOf("nt:scores", ["nt:scores/SUBJECT_ID", "nt:scores/NEO/NEOFAC_A"], [["nt:scores/ID", "LIKE", "%"], "AND"]);
     assert.ok(Number(resultSet.totalRecords) > 76);
