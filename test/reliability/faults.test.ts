@@ -4,7 +4,10 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { Readable } from "node:stream";
 import { parseArgs } from "node:util";
 import { listenLoopback, LoopbackServer } from "../../lib/demo/loopback.js";
-import { withFaults, FaultSpec, FaultyListener, planFault, resolveFaultSpec, S3_OBJECT_GET, SessionExpiry, formatFaultStats } from "../../lib/demo/faults/index.js";
+import { startAllenDemo } from "../../lib/demo/allen/index.js";
+import { startXnatDemo } from "../../lib/demo/xnat/index.js";
+import { startS3Demo } from "../../lib/demo/s3/index.js";
+import { withFaults, faultWrapper, FaultSpec, FaultyListener, planFault, resolveFaultSpec, S3_OBJECT_GET, SessionExpiry, formatFaultStats } from "../../lib/demo/faults/index.js";
 import { FAULT_FLAGS, parseFaultFlags } from "../../lib/cli/faults.js";
 import { request, requestJson } from "../../lib/http/request.js";
 import { DEFAULT_RETRY, RetryPolicy } from "../../lib/http/retry.js";
@@ -395,6 +398,23 @@ describe("reliability: fault injection layer", () => {
       now += 1;
       assert.equal(expiry.check(req("a")), "expired-rejected");
       assert.equal(expiry.check(req("b")), "live");
+    });
+  });
+
+  describe("wiring into the demo services", () => {
+    it("faultWrapper plugs into each service's wrapHandler option and reports per service", async () => {
+      assert.equal(faultWrapper(undefined), undefined);
+      const layers: FaultyListener[] = [];
+      const wrapHandler = faultWrapper({ errorRate: 1, errorStatuses: [502] }, (layer) => layers.push(layer));
+      const started = await Promise.all([startAllenDemo({ wrapHandler }), startXnatDemo({ wrapHandler }), startS3Demo({ layout: "q1", wrapHandler })]);
+      try {
+        const [allenInfo, xnatInfo, s3Info] = started.map((service) => service.info as { url?: string; endpoint?: string });
+        for (const base of [allenInfo.url, xnatInfo.url, s3Info.endpoint]) assert.equal((await rawRequest(base!, "/")).status, 502);
+        assert.equal(layers.length, 3);
+        assert.deepEqual(layers.map((layer) => layer.stats().injected.error), [1, 1, 1]);
+      } finally {
+        await Promise.all(started.map((service) => service.close()));
+      }
     });
   });
 

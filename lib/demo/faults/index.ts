@@ -1,4 +1,4 @@
-export { withFaults } from "./with-faults.js";
+export { withFaults, faultWrapper } from "./with-faults.js";
 export type { FaultyListener } from "./with-faults.js";
 export { resolveFaultSpec, S3_OBJECT_GET, XNAT_LOGIN_PATHS, DEFAULT_ERROR_STATUSES } from "./spec.js";
 export type { FaultSpec, ResolvedFaultSpec, FaultKind, FaultCounter, PathPattern, SessionExpirySpec } from "./spec.js";

@@ -93,3 +93,17 @@ function reply(req: IncomingMessage, res: ServerResponse, canned: CannedResponse
 function isResolved(spec: FaultSpec | ResolvedFaultSpec): spec is ResolvedFaultSpec {
   return typeof (spec as ResolvedFaultSpec).rates === "object";
 }
+
+/**
+ * For a demo service's `wrapHandler` option: a wrapper that injects `spec`'s faults, or
+ * `undefined` when there is no spec. `collect` receives each wrapped listener (for its stats).
+ */
+export function faultWrapper(spec: FaultSpec | undefined, collect?: (listener: FaultyListener) => void): ((handler: RequestListener) => RequestListener) | undefined {
+  if (!spec) return undefined;
+  const resolved = resolveFaultSpec(spec);
+  return (handler) => {
+    const listener = withFaults(handler, resolved);
+    collect?.(listener);
+    return listener;
+  };
+}
