@@ -1,8 +1,8 @@
 import { createHash, Hash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { once } from "node:events";
+import { Readable } from "node:stream";
 import { IntegrityError, NetworkError, isNetworkError, isNeuroportalError } from "../http/errors.js";
 import { etagIsMd5 } from "./entries.js";
 import { isS3Error } from "./errors.js";
@@ -227,16 +227,12 @@ async function transferToPart(
         await recount();
         resumed = false;
       }
-      const meter = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          hash?.update(chunk);
-          received.bytes += chunk.length;
-          counted.bytes += chunk.length;
-          progress.bytes(chunk.length);
-          callback(null, chunk);
-        },
+      await appendBody(response.body, part, offset > 0, options.signal, (chunk) => {
+        hash?.update(chunk);
+        received.bytes += chunk.length;
+        counted.bytes += chunk.length;
+        progress.bytes(chunk.length);
       });
-      await pipeline(response.body, meter, fs.createWriteStream(part, { flags: offset > 0 ? "a" : "w" }), { signal: options.signal });
       const size = fs.statSync(part).size;
       if (size < object.size) throw new NetworkError(`the body of ${object.key} ended after ${size} of ${object.size} bytes`, object.key);
       offset = size;
@@ -253,6 +249,27 @@ async function transferToPart(
     }
   }
   return { md5: hash?.digest("hex"), resumed };
+}
+
+/**
+ * Streams a body to the end of `file` with backpressure. Whatever arrived before an error or an
+ * abort is flushed to disk before the error propagates, so a resume loses nothing.
+ */
+async function appendBody(body: Readable, file: string, append: boolean, signal: AbortSignal | undefined, onChunk: (chunk: Buffer) => void): Promise<void> {
+  const out = fs.createWriteStream(file, { flags: append ? "a" : "w" });
+  const abort = () => body.destroy(signal?.reason instanceof Error ? signal.reason : new DOMException("This operation was aborted", "AbortError"));
+  signal?.addEventListener("abort", abort, { once: true });
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      signal?.throwIfAborted();
+      onChunk(chunk);
+      if (!out.write(chunk)) await once(out, "drain");
+    }
+    signal?.throwIfAborted();
+  } finally {
+    signal?.removeEventListener("abort", abort);
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
 }
 
 function isRetryable(error: unknown): boolean {

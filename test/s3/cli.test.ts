@@ -54,18 +54,18 @@ describe("s3: neuroportal s3 ls / get (real s3rver)", function () {
     assert.equal(json.code, 0);
     assert.deepEqual((JSON.parse(json.stdout) as { key: string }[]).map((e) => e.key), SEED_SUBJECT_LISTING);
     const recursive = await cli(["s3", "ls", `s3://hcp.aws.amazon.com/${MOTOR_PREFIX}`, "--recursive"]);
-    assert.equal(recursive.stdout.trim().split("\n").length, 20);
+    assert.equal(recursive.stdout.trim().split("\n").length, 24);
   });
 
   it("get downloads and verifies a folder, then skips it on the second run", async () => {
     const first = await cli(["s3", "get", `s3://hcp.aws.amazon.com/${MOTOR_PREFIX}`, temp.dir, "--concurrency", "4"]);
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /^20 downloaded, 0 resumed, 0 skipped \(already verified\), 0 failed; \d+ bytes received\n$/);
-    assert.equal(filesUnder(temp.dir).length, 20);
+    assert.match(first.stdout, /^24 downloaded, 0 resumed, 0 skipped \(already verified\), 0 failed; \d+ bytes received\n$/);
+    assert.equal(filesUnder(temp.dir).length, 24);
     assert.equal(first.stderr, "", "no progress bar when stderr is not a terminal");
     const second = await cli(["s3", "get", `s3://hcp.aws.amazon.com/${MOTOR_PREFIX}`, temp.dir], true);
-    assert.match(second.stdout, /^0 downloaded, 0 resumed, 20 skipped/);
-    assert.match(second.stderr, /\r.*\[#+\] 100% 20\/20/);
+    assert.match(second.stdout, /^0 downloaded, 0 resumed, 24 skipped/);
+    assert.match(second.stderr, /\r.*\[#+\] 100% 24\/24/);
   });
 
   it("get treats a prefix without a trailing slash as a folder, and a full key as one file", async () => {

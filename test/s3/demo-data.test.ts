@@ -43,6 +43,32 @@ describe("s3: demo bucket contents and listing layer", () => {
     assert.ok(Math.abs(bold.readFloatLE(92) - 0.72) < 1e-6);
   });
 
+  it("serves a well-formed CIFTI-2 dense time series and GIFTI functional files", () => {
+    const { XMLParser } = require("fast-xml-parser") as typeof import("fast-xml-parser");
+    const cifti = object(`${MOTOR_PREFIX}tfMRI_MOTOR_LR_Atlas.dtseries.nii`).body;
+    assert.equal(cifti.readInt32LE(0), 540);
+    assert.equal(cifti.toString("latin1", 4, 12), "n+2\0\r\n\x1a\n");
+    assert.equal(cifti.readInt32LE(504), 3002);
+    const dims = Array.from({ length: 8 }, (_, i) => Number(cifti.readBigInt64LE(16 + 8 * i)));
+    assert.deepEqual(dims.slice(0, 6), [6, 1, 1, 1, 1, 284]);
+    const extensionSize = cifti.readInt32LE(544);
+    assert.equal(cifti.readInt32LE(548), 32);
+    assert.equal(Number(cifti.readBigInt64LE(168)), 544 + extensionSize);
+    const xml = cifti.toString("utf8", 552, 544 + extensionSize).replace(/\0+$/, "");
+    const doc = new XMLParser({ ignoreAttributes: false }).parse(xml);
+    const maps = doc.CIFTI.Matrix.MatrixIndicesMap;
+    assert.equal(maps[0]["@_NumberOfSeriesPoints"], "284");
+    assert.equal(maps[0]["@_SeriesStep"], "0.72");
+    const models = maps[1].BrainModel;
+    assert.equal(models.reduce((sum: number, m: Record<string, string>) => sum + Number(m["@_IndexCount"]), 0), dims[6]);
+    assert.equal(cifti.length, 544 + extensionSize + dims[5] * dims[6] * 4);
+    const gifti = new XMLParser({ ignoreAttributes: false }).parse(object(`${MOTOR_PREFIX}tfMRI_MOTOR_LR.L.native.func.gii`).body.toString("utf8"));
+    assert.equal(gifti.GIFTI["@_NumberOfDataArrays"], "284");
+    assert.equal(gifti.GIFTI.DataArray.length, 284);
+    const first = gifti.GIFTI.DataArray[0];
+    assert.equal(Buffer.from(first.Data, "base64").length, Number(first["@_Dim0"]) * 4);
+  });
+
   it("has an EV file per movement, movement regressors of 284 x 12, and an fsf that names them", () => {
     const text = (name: string) => object(`${MOTOR_PREFIX}${name}`).body.toString("utf8");
     const regressors = text("Movement_Regressors.txt").trim().split("\n").map((line) => line.trim().split(/\s+/).map(Number));

@@ -59,9 +59,9 @@ export async function faultProxy(upstream: string, faults: Fault[]): Promise<Loo
       let flipped = false;
       upstreamRes.on("data", (chunk: Buffer) => {
         if (fault?.cutAfter !== undefined && sent + chunk.length > fault.cutAfter) {
-          res.write(chunk.subarray(0, fault.cutAfter - sent));
           upstreamRes.destroy();
-          setTimeout(() => res.socket?.destroy(), 20);
+          res.write(chunk.subarray(0, fault.cutAfter - sent), () => res.socket?.destroy());
+          sent = fault.cutAfter;
           return;
         }
         if (fault?.corrupt && !flipped && chunk.length > 0) {

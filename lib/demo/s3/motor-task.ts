@@ -1,5 +1,6 @@
 import { gaussian, seededRandom } from "./prng.js";
 import { toNiftiGz } from "./nifti.js";
+import { toDtseries, toFuncGifti, DEMO_VERTICES } from "./surface.js";
 
 /** A file inside a run folder: its path relative to the folder and its bytes. */
 export interface RunFile {
@@ -58,6 +59,10 @@ export function motorRunFiles(subject: string, direction: "LR" | "RL" = "LR"): R
     { path: `${run}_SBRef.nii.gz`, body: referenceVolume(seed) },
     { path: `${run}_Jacobian.nii.gz`, body: jacobianVolume(seed) },
     { path: "RibbonVolumeToSurfaceMapping/goodvoxels.nii.gz", body: goodVoxels(seed) },
+    { path: `${run}_Atlas.dtseries.nii`, body: toDtseries(MOTOR_FRAMES, MOTOR_TR, surfaceSignal(`${seed}/atlas`, blocks, 2 * DEMO_VERTICES)) },
+    { path: `${run}_Atlas_MSMAll.dtseries.nii`, body: toDtseries(MOTOR_FRAMES, MOTOR_TR, surfaceSignal(`${seed}/msmall`, blocks, 2 * DEMO_VERTICES)) },
+    { path: `${run}.L.native.func.gii`, body: toFuncGifti("L", MOTOR_FRAMES, MOTOR_TR, surfaceSignal(`${seed}/L`, blocks, DEMO_VERTICES)) },
+    { path: `${run}.R.native.func.gii`, body: toFuncGifti("R", MOTOR_FRAMES, MOTOR_TR, surfaceSignal(`${seed}/R`, blocks, DEMO_VERTICES)) },
     text("EVs/cue.txt", ev(cues)),
     ...(["lf", "lh", "rf", "rh", "t"] as const).map((kind) => text(`EVs/${kind}.txt`, ev(blocks.filter((b) => b.kind === kind)))),
     text("EVs/Sync.txt", `${(0.005 + seededRandom(`${seed}/sync`)() * 0.01).toFixed(3)}\n`),
@@ -140,6 +145,18 @@ function boldVolume(seed: string, blocks: Block[]): Buffer {
       return 9000 + 600 * Math.sin(x + y * 0.7 + z * 1.3) + (on && active(x, y, z) ? 250 : 0) + gaussian(random) * 80;
     },
   });
+}
+
+/** BOLD-like values per (frame, vertex): a baseline per vertex, noise, and a response to the movement blocks in a few vertices. */
+function surfaceSignal(seed: string, blocks: Block[], count: number): (frame: number, index: number) => number {
+  const random = seededRandom(seed);
+  const baseline = Array.from({ length: count }, () => 8000 + random() * 2000);
+  const noise = Array.from({ length: MOTOR_FRAMES * count }, () => gaussian(random) * 40);
+  return (frame, index) => {
+    const time = frame * MOTOR_TR;
+    const on = index % 6 === 0 && blocks.some((b) => b.kind !== "fixation" && time >= b.onset + 4 && time < b.onset + b.duration + 4);
+    return baseline[index] + (on ? 120 : 0) + noise[frame * count + index];
+  };
 }
 
 function referenceVolume(seed: string): Buffer {
