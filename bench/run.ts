@@ -4,6 +4,7 @@
  *
  * usage: tsx bench/run.ts [--quick] [--only=id,id] [--json=FILE] [--markdown=FILE|--no-markdown]
  */
+import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { BenchContext, Benchmark } from "./core/context.js";
@@ -25,6 +26,7 @@ export interface RunBenchOptions {
 /** Runs the selected benchmarks in order and writes the reports; returns what was written. */
 export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
   const started = Date.now();
+  const loadAtStart = os.loadavg();
   const selected = selectBenchmarks(options.only);
   const context = new BenchContext(options.mode, options.log);
   const outcomes: BenchmarkOutcome[] = [];
@@ -57,6 +59,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
     startedAt: new Date(started).toISOString(),
     mode: options.mode,
     totalSeconds: (Date.now() - started) / 1000,
+    loadAverage: { start: loadAtStart, end: os.loadavg() },
     machine: describeMachine(),
     benchmarks: outcomes,
   };

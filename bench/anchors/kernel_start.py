@@ -2,7 +2,8 @@
 
 Starts the committed tslab kernelspec with jupyter_client (as Jupyter does), waits for the
 kernel_info reply (ready), then runs one cell that imports neuroportal and waits for its
-execute_result. Prints the two times and the result text.
+result (tslab sends an expression's value as an execute_result, or a string as stdout text).
+Prints the two times and the result text.
 """
 import time
 
@@ -29,6 +30,8 @@ try:
         kind = msg["msg_type"]
         if kind == "execute_result":
             result = msg["content"]["data"].get("text/plain")
+        elif kind == "stream" and msg["content"].get("name") == "stdout" and result is None:
+            result = msg["content"]["text"]
         elif kind == "error":
             error = msg["content"].get("evalue")
         elif kind == "status" and msg["content"]["execution_state"] == "idle":

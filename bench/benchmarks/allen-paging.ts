@@ -70,7 +70,7 @@ export const allenPaging: Benchmark = {
               met,
               note: met
                 ? undefined
-                : `the first page must arrive before total_rows is known, so neuroportal needs ${context.latencyMs} ms x 2 sequential rounds (${ours.measurement.requests} requests) against the loop's ${pages} rounds (${anchor.measurement.requests} requests); with ${pages} pages the latency bound is ${pages / 2}x unless later pages are requested speculatively with the first`,
+                : `both sides wait on the same demo server, busy ${anchor.measurement.serverMs?.toFixed(0)} ms (loop) and ${ours.measurement.serverMs?.toFixed(0)} ms (neuroportal) per query for ${pages} pages; neuroportal can overlap only the pages after the first (total_rows arrives with page 1), so its floor is 2 round trips of ${context.latencyMs} ms plus the server's time, against ${pages} for the loop`,
             },
           ];
           notes.push(`${server.total} rows in ${pages} pages: anchor ${anchor.measurement.requests} requests in ${anchor.measurement.seconds.toFixed(3)} s, neuroportal ${ours.measurement.requests} requests in ${ours.measurement.seconds.toFixed(3)} s (medians of ${times}).`);

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Benchmark, BenchContext, BenchmarkResult } from "../core/context.js";
@@ -63,12 +62,11 @@ const TOOL_NAMES: Record<Tool, string> = {
 
 /** Runs one tool once or more on one set and checks that every byte arrived. */
 async function download(context: BenchContext, tool: Tool, target: S3Target, set: SeededSet, times: number): Promise<SideResult> {
-  const dest = path.join(context.workDir, `s3-${tool}`);
+  const dest = path.join(context.bulkDir, `s3-${tool}`);
   const keys = { AWS_ACCESS_KEY_ID: target.accessKeyId, AWS_SECRET_ACCESS_KEY: target.secretAccessKey, AWS_DEFAULT_REGION: target.region };
   const before = () => {
     fs.rmSync(dest, { recursive: true, force: true });
     fs.mkdirSync(dest, { recursive: true });
-    spawnSync("sync");
   };
   const endpoint = target.endpoint.replace(/\/$/, "");
   let run: () => ReturnType<typeof runProgram>;
@@ -96,15 +94,14 @@ async function download(context: BenchContext, tool: Tool, target: S3Target, set
     return outcome;
   }, { before, useWall });
   fs.rmSync(dest, { recursive: true, force: true });
+  context.log(`s3-download: ${describeSet(set)} with ${tool}: ${result.measurement.runs.map((s) => s.toFixed(2)).join(", ")} s, peak ${result.measurement.peakRssMb?.toFixed(0)} MiB`);
   return result;
 }
 
 /** Lists every set once with rclone, untimed, so that s3rver has computed and cached each object's MD5 before any tool is timed. */
 async function warmListing(context: BenchContext, target: S3Target, sets: readonly SeededSet[]): Promise<void> {
   for (const set of sets) {
-    const dest = path.join(context.workDir, "s3-warm");
     await runProgram(RCLONE, ["lsjson", `:s3:${BUCKET}/${set.prefix}`, "--fast-list"], { env: rcloneEnv(target) });
-    fs.rmSync(dest, { recursive: true, force: true });
   }
 }
 
@@ -132,7 +129,7 @@ export const s3Download: Benchmark = {
   async run(context): Promise<BenchmarkResult> {
     const plan = planSeries(context.quick);
     const seeding = Date.now();
-    const server = await startBenchS3(BUCKET, [...plan.small, ...plan.large]);
+    const server = await startBenchS3(BUCKET, [...plan.small, ...plan.large], context.bulkDir);
     context.onClose(() => server.close());
     const target = server.target;
     const seeded = server.sets;
@@ -146,7 +143,7 @@ export const s3Download: Benchmark = {
     const rows: ComparisonRow[] = [];
     const scaling: ScalingRow[] = [];
     const notes: string[] = [
-      `Objects: deterministic incompressible bytes, ${seeded.reduce((s, x) => s + x.totalBytes, 0) / MiB} MiB in all, in bucket ${BUCKET} of a second instance of the demo S3 service (s3rver 3.7.1 in its child process behind the demo's signature-checking front; written straight into its store and listed once before timing, ${seedSeconds.toFixed(0)} s). Each run starts from an empty folder after \`sync\`; every run's copy is checked for file count and bytes.`,
+      `Objects: deterministic incompressible bytes, ${seeded.reduce((s, x) => s + x.totalBytes, 0) / MiB} MiB in all, in bucket ${BUCKET} of a second instance of the demo S3 service (s3rver 3.7.1 in its child process behind the demo's signature-checking front; written straight into its store and listed once before timing, ${seedSeconds.toFixed(0)} s). Store and copies live on ${context.bulkDir.startsWith("/dev/shm") ? "tmpfs (/dev/shm), so that the disk does not set the pace and the figures compare the clients" : "the temporary folder's disk"}. Each run starts from an empty folder; every run's copy is checked for file count and bytes.`,
       "Verification: neuroportal checks each file's MD5 against the single-part ETag (no .xdlm manifest in this bucket) and refuses mismatches; rclone checks MD5 after each transfer (its default); the boto loop hashes while writing and compares with the ETag; aws s3 sync (awscli 2.9.19) has no download checksum validation at all, so its figure includes no verification.",
     ];
     for (const s of series) {
@@ -154,7 +151,6 @@ export const s3Download: Benchmark = {
       const times = context.repeats(2);
       const results = {} as Record<Tool, SideResult>;
       for (const tool of ["neuroportal", "rclone", "aws", "boto"] as Tool[]) {
-        context.log(`s3-download: ${s.name} ${describeSet(base)} with ${tool}`);
         results[tool] = await download(context, tool, target, base, times);
       }
       const ours = results.neuroportal;

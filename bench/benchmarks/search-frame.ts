@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { assertEqual } from "../core/checks.js";
 import type { Benchmark, BenchmarkResult } from "../core/context.js";
-import { writeSearchResultJson } from "../core/data.js";
+import { formatBytes, writeSearchResultJson } from "../core/data.js";
 import { runPythonAnchor, runWorker } from "../core/process.js";
 import { timeSide } from "../core/sides.js";
 import { ratioOf, scalingOf } from "../core/stats.js";
@@ -24,7 +24,7 @@ export const searchFrame: Benchmark = {
       const anchor = await timeSide("pandas (Debian python3-pandas)", times, () => runPythonAnchor("pandas_frame.py", { file }));
       const ours = await timeSide("neuroportal SearchResult.frame (danfo)", times, () => runWorker("search-frame.ts", { file }));
       for (const key of ["rows", "columns", "numericColumns", "probe"]) assertEqual(`${key} of the frame`, ours.report[key], anchor.report[key]);
-      const size = `${count} x ${columns}, ${(bytes / 2 ** 20).toFixed(1)} MiB JSON`;
+      const size = `${count} x ${columns}, ${formatBytes(bytes)} JSON`;
       points.anchor.push({ factor, size, seconds: anchor.measurement.seconds, peakRssMb: anchor.measurement.peakRssMb });
       points.neuroportal.push({ factor, size, seconds: ours.measurement.seconds, peakRssMb: ours.measurement.peakRssMb });
       if (factor !== 1) continue;
@@ -32,7 +32,7 @@ export const searchFrame: Benchmark = {
       const met = ratio >= 0.5;
       rows.push({
         benchmark: `Typed DataFrame from a ${count} x ${columns} search result`,
-        measured: `JSON text (${(bytes / 2 ** 20).toFixed(1)} MiB, XNAT's envelope, string cells) parsed and turned into a DataFrame typed from the Columns metadata (${anchor.report.numericColumns} numeric columns, blanks as NaN); same shape checked`,
+        measured: `JSON text (${formatBytes(bytes)}, XNAT's envelope, string cells) parsed and turned into a DataFrame typed from the Columns metadata (${anchor.report.numericColumns} numeric columns, blanks as NaN); same shape checked`,
         anchor: anchor.measurement,
         neuroportal: ours.measurement,
         ratio,

@@ -22,18 +22,35 @@ export interface Benchmark {
 
 type Infos = Required<DemoInfo>;
 
+const TMPFS = "/dev/shm";
+const BULK_BYTES_NEEDED = 12 * 2 ** 30;
+
+/** A fresh folder on /dev/shm when it is a tmpfs with room for the S3 benchmark, else undefined. */
+function bulkScratch(): string | undefined {
+  try {
+    const stats = fs.statfsSync(TMPFS);
+    if (stats.bavail * stats.bsize < BULK_BYTES_NEEDED) return undefined;
+    return fs.mkdtempSync(path.join(TMPFS, "neuroportal-bench-"));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Shared state for one harness run: the mode, a scratch folder, the demo services (started
  * on first use and stopped at the end) and latency proxies in front of them.
  */
 export class BenchContext {
   readonly workDir: string;
+  /** Scratch space in memory (tmpfs) when there is room, else {@link workDir}: for gigabytes of S3 objects and copies. */
+  readonly bulkDir: string;
   private readonly services = new Map<keyof Infos, Promise<RunningService<any>>>();
   private readonly proxies: LatencyProxy[] = [];
   private readonly closers: (() => Promise<void>)[] = [];
 
   constructor(readonly mode: BenchMode, private readonly logLine: (line: string) => void = (line) => process.stderr.write(`${line}\n`)) {
     this.workDir = fs.mkdtempSync(path.join(os.tmpdir(), "neuroportal-bench-"));
+    this.bulkDir = bulkScratch() ?? this.workDir;
   }
 
   /** Milliseconds the latency proxies add per request: 20 (a round trip to a remote portal), 2 in quick mode. */
@@ -54,9 +71,9 @@ export class BenchContext {
     this.logLine(`bench: ${line}`);
   }
 
-  /** A fresh sub-folder of the scratch folder. */
-  folder(name: string): string {
-    const dir = path.join(this.workDir, name);
+  /** A fresh sub-folder of the scratch folder (on tmpfs when `bulk`, for many or large files). */
+  folder(name: string, bulk = false): string {
+    const dir = path.join(bulk ? this.bulkDir : this.workDir, name);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     return dir;
@@ -97,5 +114,6 @@ export class BenchContext {
     this.services.clear();
     await Promise.allSettled(running.map((r) => (r.status === "fulfilled" ? r.value.close() : undefined)));
     fs.rmSync(this.workDir, { recursive: true, force: true });
+    fs.rmSync(this.bulkDir, { recursive: true, force: true });
   }
 }

@@ -98,3 +98,10 @@ export function writeSearchResultJson(file: string, rows: number, columns: numbe
   fs.writeFileSync(file, text);
   return Buffer.byteLength(text);
 }
+
+/** Bytes in words: `512 KiB`, `3.6 MiB`, `2.0 GiB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 2 ** 20) return `${(bytes / 1024).toFixed(0)} KiB`;
+  if (bytes < 2 ** 30) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}

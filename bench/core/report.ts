@@ -12,7 +12,7 @@ function detail(side: Measurement | null): string {
   if (!side) return "—";
   const parts: string[] = [];
   if (side.requests !== undefined) parts.push(`${Number.isInteger(side.requests) ? side.requests : side.requests.toFixed(1)} requests`);
-  if (side.serverMs !== undefined) parts.push(`server busy ${side.serverMs.toFixed(0)} ms`);
+  if (side.serverMs !== undefined) parts.push(`server ${side.serverMs.toFixed(0)} ms`);
   if (side.peakRssMb !== undefined) parts.push(`peak ${mib(side.peakRssMb)}`);
   return parts.join(", ") || "—";
 }
@@ -53,7 +53,8 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push("");
   lines.push("Ratio = anchor time / neuroportal time (higher is better for neuroportal). Times are medians over the runs listed in `bench/results/latest.json`.");
   lines.push("Python anchors and neuroportal workers time the operation inside their own process (interpreter start-up and imports excluded, connection set-up included). The time compared is the first call in a fresh process (cold, as a script or a new kernel pays it); warm is the same call repeated in that process (connections, JIT and caches ready). Command-line anchors (`aws`, `rclone`) are timed as whole processes, and their rows compare against neuroportal's whole-process time too. Peak memory is the peak resident set size of the process doing the work (GNU time), each side in its own process.");
-  lines.push("Network benchmarks go through a loopback proxy that adds 20 ms before every request (a round trip to a remote portal) and counts requests.");
+  lines.push(`Network benchmarks go through a loopback proxy that adds ${report.mode === "quick" ? 2 : 20} ms before every request (a round trip to a remote portal), counts requests per call and sums the time the demo server took to answer them ("server ... ms"; overlapping requests each count in full).`);
+  lines.push(`Load average when the run started / ended: ${report.loadAverage.start.map((v) => v.toFixed(2)).join(", ")} / ${report.loadAverage.end.map((v) => v.toFixed(2)).join(", ")} (1, 5, 15 min) on ${report.machine.nproc} CPUs; figures taken on a busy machine are noisy.`);
   lines.push("");
   lines.push("## Machine");
   lines.push("");

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
@@ -24,11 +23,11 @@ export interface BenchS3 {
  * front handler), with the benchmark objects written straight into the s3rver store: uploading
  * gigabytes through PutObject would take minutes, writing them takes seconds.
  */
-export async function startBenchS3(bucket: string, sets: readonly { prefix: string; files: number; bytesEach: number }[]): Promise<BenchS3> {
+export async function startBenchS3(bucket: string, sets: readonly { prefix: string; files: number; bytesEach: number }[], parent: string): Promise<BenchS3> {
   const keys = { accessKeyId: `AKIANPBENCH${randomBytes(4).toString("hex").toUpperCase()}`, secretAccessKey: randomBytes(30).toString("base64").replace(/[+/]/g, "x") };
   registerSecret(keys.accessKeyId);
   registerSecret(keys.secretAccessKey);
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "neuroportal-bench-s3-"));
+  const scratch = fs.mkdtempSync(path.join(parent, "s3-"));
   const directory = path.join(scratch, "store");
   const remove = () => fs.rmSync(scratch, { recursive: true, force: true });
   let child: Awaited<ReturnType<typeof startS3rverChild>> | undefined;

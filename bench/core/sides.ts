@@ -16,6 +16,8 @@ export interface TimeSideOptions {
   useWall?: boolean;
   /** Calls of the work per program run (the task's `repeat`); request counts are per call. */
   callsPerRun?: number;
+  /** Stop repeating once the runs so far took this many seconds in all (at least one run is made). */
+  budgetSeconds?: number;
   /** Runs before each run, untimed (e.g. emptying the download folder). */
   before?: () => Promise<void> | void;
 }
@@ -24,7 +26,9 @@ export interface TimeSideOptions {
 export async function timeSide(tool: string, times: number, once: () => Promise<ProgramRun>, options: TimeSideOptions = {}): Promise<SideResult> {
   const figures: RunFigures[] = [];
   let last: Record<string, any> = {};
+  const started = Date.now();
   for (let i = 0; i < times; i++) {
+    if (i > 0 && options.budgetSeconds !== undefined && (Date.now() - started) / 1000 > options.budgetSeconds) break;
     await options.before?.();
     options.proxy?.reset();
     const run = await once();

@@ -94,6 +94,8 @@ export interface BenchReport {
   startedAt: string;
   mode: BenchMode;
   totalSeconds: number;
+  /** os.loadavg() at the start and the end of the run. */
+  loadAverage: { start: number[]; end: number[] };
   machine: MachineInfo;
   benchmarks: BenchmarkOutcome[];
 }
