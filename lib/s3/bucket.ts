@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { DataFrame } from "danfojs-node";
 import { Readable } from "node:stream";
 import { InvalidArgumentError } from "../http/errors.js";
@@ -42,14 +42,14 @@ export class Bucket {
     quietNodeVersionWarning();
     this.name = name;
     this.endpoint = options.endpoint;
-    this.client = new S3Client(clientConfigFrom(options));
+    this.client = new (sdk().S3Client)(clientConfigFrom(options));
   }
 
   /** Streams entries under `prefix` page by page (continuation tokens followed to the end). */
   async *iterate(prefix = "", options: ListOptions = {}): AsyncGenerator<S3Entry> {
     let token: string | undefined;
     do {
-      const page = await this.call(() => this.client.send(new ListObjectsV2Command({ Bucket: this.name, Prefix: prefix || undefined, Delimiter: options.delimiter || undefined, ContinuationToken: token, MaxKeys: options.pageSize }), { abortSignal: options.signal }), prefix);
+      const page = await this.call(() => this.client.send(new (sdk().ListObjectsV2Command)({ Bucket: this.name, Prefix: prefix || undefined, Delimiter: options.delimiter || undefined, ContinuationToken: token, MaxKeys: options.pageSize }), { abortSignal: options.signal }), prefix);
       const entries: S3Entry[] = [
         ...(page.Contents ?? []).map((object) => ({ key: object.Key ?? "", size: Number(object.Size ?? 0), lastModified: object.LastModified, etag: unquote(object.ETag), isPrefix: false })),
         ...(page.CommonPrefixes ?? []).map((common) => ({ key: common.Prefix ?? "", size: NaN, isPrefix: true })),
@@ -120,13 +120,13 @@ export class Bucket {
 
   /** Size, ETag and date of one key. */
   async head(key: string, signal?: AbortSignal): Promise<S3Entry> {
-    const head = await this.call(() => this.client.send(new HeadObjectCommand({ Bucket: this.name, Key: key }), { abortSignal: signal }), key);
+    const head = await this.call(() => this.client.send(new (sdk().HeadObjectCommand)({ Bucket: this.name, Key: key }), { abortSignal: signal }), key);
     return { key, size: Number(head.ContentLength ?? 0), lastModified: head.LastModified, etag: unquote(head.ETag), isPrefix: false };
   }
 
   /** A small object's content as text (for manifests, EV files, release notes). */
   async getText(key: string, signal?: AbortSignal): Promise<string> {
-    const object = await this.call(() => this.client.send(new GetObjectCommand({ Bucket: this.name, Key: key }), { abortSignal: signal }), key);
+    const object = await this.call(() => this.client.send(new (sdk().GetObjectCommand)({ Bucket: this.name, Key: key }), { abortSignal: signal }), key);
     return object.Body!.transformToString("utf8");
   }
 
@@ -195,7 +195,7 @@ export class Bucket {
   private getter(): ObjectGetter {
     return async (key, { start, ifMatch, signal }) => {
       const object = await this.call(
-        () => this.client.send(new GetObjectCommand({ Bucket: this.name, Key: key, Range: start ? `bytes=${start}-` : undefined, IfMatch: ifMatch ? `"${ifMatch}"` : undefined }), { abortSignal: signal }),
+        () => this.client.send(new (sdk().GetObjectCommand)({ Bucket: this.name, Key: key, Range: start ? `bytes=${start}-` : undefined, IfMatch: ifMatch ? `"${ifMatch}"` : undefined }), { abortSignal: signal }),
         key,
       );
       return { status: object.$metadata.httpStatusCode ?? 200, body: object.Body as Readable };
@@ -221,6 +221,16 @@ export function fromServices(services: { s3?: S3ServiceInfo }, name?: string): B
   const chosen = name ?? services.s3?.buckets?.[0];
   if (!chosen) throw new InvalidArgumentError("the S3 service lists no bucket", "pass the bucket name, e.g. fromServices(svc, \"hcp-openaccess\")");
   return new Bucket(chosen, optionsFrom(services.s3));
+}
+
+type Sdk = typeof import("@aws-sdk/client-s3");
+let loadedSdk: Sdk | undefined;
+
+/** The AWS SDK, loaded on first use (it costs ~200 ms, which notebooks without S3 need not pay). */
+function sdk(): Sdk {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  loadedSdk ??= require("@aws-sdk/client-s3") as Sdk;
+  return loadedSdk;
 }
 
 /**
