@@ -1,22 +1,33 @@
+import type { RequestListener } from "node:http";
 import { startAllenDemo, AllenDemoOptions } from "./allen/index.js";
-import { startXnatDemo, XnatDemoOptions } from "./xnat/index.js";
-import { startS3Demo, S3DemoOptions } from "./s3/index.js";
+import { startXnatDemo, XnatDemo, XnatDemoOptions } from "./xnat/index.js";
+import { startS3Demo, S3DemoInfo, S3DemoOptions } from "./s3/index.js";
+import { withFaults, FaultSpec, FaultStats, FaultyListener } from "./faults/index.js";
 import type { DemoInfo, DemoServiceName, RunningService } from "./types.js";
 
 export type { DemoInfo, DemoServiceName, RunningService } from "./types.js";
-export type { AllenDemoOptions, XnatDemoOptions, S3DemoOptions };
+export type { AllenDemoOptions, XnatDemoOptions, S3DemoOptions, XnatDemo, S3DemoInfo, FaultSpec, FaultStats };
 
-/** Options for {@link startDemo}; each service takes its own port and fault settings. */
+/** Options for {@link startDemo}; each service takes its own port and settings. */
 export interface DemoOptions {
   /** Which services to start (default: all three). */
   services?: readonly DemoServiceName[];
   allen?: AllenDemoOptions;
   xnat?: XnatDemoOptions;
   s3?: S3DemoOptions;
+  /** Seeded fault injection applied in front of every started service (each counts its own). */
+  faults?: FaultSpec;
 }
 
-/** The running demo: the JSON-able description and one call to stop everything. */
-export interface Demo extends RunningService<DemoInfo> {}
+/** The running demo: its JSON-able description, the services' own controls, one call to stop all. */
+export interface Demo extends RunningService<DemoInfo> {
+  allen?: RunningService<{ url: string }>;
+  /** The ConnectomeDB with its controls (request counts, expiring sessions). */
+  xnat?: XnatDemo;
+  s3?: RunningService<S3DemoInfo>;
+  /** What the fault layer injected so far, per service (empty without `faults`). */
+  faultStats(): Partial<Record<DemoServiceName, FaultStats>>;
+}
 
 const ALL: readonly DemoServiceName[] = ["allen", "xnat", "s3"];
 
@@ -28,33 +39,46 @@ const ALL: readonly DemoServiceName[] = ["allen", "xnat", "s3"];
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const wanted = options.services ?? ALL;
   const started: RunningService<unknown>[] = [];
-  const info: DemoInfo = {};
-  const close = async () => {
-    await Promise.allSettled(started.splice(0).reverse().map((service) => service.close()));
+  const faulty: Partial<Record<DemoServiceName, FaultyListener>> = {};
+  const demo: Demo = {
+    info: {},
+    close: async () => {
+      await Promise.allSettled(started.splice(0).reverse().map((service) => service.close()));
+    },
+    faultStats: () => Object.fromEntries(Object.entries(faulty).map(([name, listener]) => [name, listener!.stats()])),
+  };
+  const wrapFor = (name: DemoServiceName, own?: (handler: RequestListener) => RequestListener) => {
+    if (!options.faults) return own;
+    const spec = options.faults;
+    return (handler: RequestListener) => {
+      const listener = withFaults(own ? own(handler) : handler, spec);
+      faulty[name] = listener;
+      return listener;
+    };
   };
   try {
     if (wanted.includes("allen")) {
-      const allen = await startAllenDemo(options.allen);
-      started.push(allen);
-      info.allen = allen.info;
+      demo.allen = await startAllenDemo({ ...options.allen, wrapHandler: wrapFor("allen", options.allen?.wrapHandler) });
+      started.push(demo.allen);
+      demo.info.allen = demo.allen.info;
     }
     if (wanted.includes("xnat")) {
-      const xnat = await startXnatDemo(options.xnat);
-      started.push(xnat);
-      info.xnat = xnat.info;
+      demo.xnat = await startXnatDemo({ ...options.xnat, wrapHandler: wrapFor("xnat", options.xnat?.wrapHandler) });
+      started.push(demo.xnat);
+      demo.info.xnat = demo.xnat.info;
     }
     if (wanted.includes("s3")) {
-      const s3 = await startS3Demo(options.s3);
-      started.push(s3);
-      info.s3 = s3.info;
+      demo.s3 = await startS3Demo({ ...options.s3, wrapHandler: wrapFor("s3", options.s3?.wrapHandler) });
+      started.push(demo.s3);
+      demo.info.s3 = demo.s3.info;
     }
   } catch (error) {
-    await close();
+    await demo.close();
     throw error;
   }
-  return { info, close };
+  return demo;
 }
 
-export { startAllenDemo, startXnatDemo, startS3Demo };
+export { startAllenDemo, startXnatDemo, startS3Demo, withFaults };
 export { listenLoopback } from "./loopback.js";
 export type { LoopbackServer } from "./loopback.js";
