@@ -32,6 +32,7 @@ describe("reliability: secrets never appear in CLI output", function () {
   let env: NodeJS.ProcessEnv;
 
   before(async function () {
+    this.timeout(180_000);
     if (!fs.existsSync(path.join(ROOT, "dist", "cli", "main.js"))) this.skip();
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "np-secrets-"));
     env = { ...process.env, NEUROPORTAL_DEMO_FILE: path.join(scratch, "demo.json"), AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", NEUROPORTAL_S3_ENDPOINT: "" };
@@ -43,17 +44,25 @@ describe("reliability: secrets never appear in CLI output", function () {
       demo!.stdout!.on("data", (chunk) => {
         out += chunk;
         const newline = out.indexOf("\n");
-        if (newline >= 0) resolve(JSON.parse(out.slice(0, newline)));
+        if (newline < 0) return;
+        try {
+          resolve(JSON.parse(out.slice(0, newline)));
+        } catch {
+          reject(new Error(`neuroportal demo printed ${JSON.stringify(out.slice(0, 200))} instead of its JSON line; stderr: ${demoStderr}`));
+        }
       });
       demo!.once("exit", (code) => reject(new Error(`neuroportal demo exited with ${code}: ${demoStderr}`)));
+      setTimeout(() => reject(new Error(`neuroportal demo printed nothing within 150 s; stderr: ${demoStderr}`)), 150_000).unref();
     });
   });
 
   after(async () => {
-    if (demo && demo.exitCode === null) {
+    if (demo && demo.exitCode === null && demo.signalCode === null) {
       const exited = new Promise((resolve) => demo!.once("exit", resolve));
       demo.kill("SIGTERM");
+      const forced = setTimeout(() => demo!.kill("SIGKILL"), 20_000);
       await exited;
+      clearTimeout(forced);
     }
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
