@@ -1,3 +1,8 @@
+/**
+ * Seeded fault injection for the demo services: wraps a request listener so that it answers
+ * with HTTP errors, an HTML maintenance page, slow, truncated, dropped, stalled or corrupted
+ * responses, and expires sessions — repeatably, with counters. See RELIABILITY.md.
+ */
 export { withFaults, faultWrapper } from "./with-faults.js";
 export type { FaultyListener } from "./with-faults.js";
 export { resolveFaultSpec, S3_OBJECT_GET, XNAT_LOGIN_PATHS, DEFAULT_ERROR_STATUSES } from "./spec.js";
