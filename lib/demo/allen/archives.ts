@@ -2,7 +2,7 @@ import { createZip, ZipInput } from "../../zip/index.js";
 import { GRID_DIMS, GRID_SPACING } from "./anatomy.js";
 import { DATA_SETS, DataSetSpec, specimenIdOf, WELL_KNOWN_FILES } from "./catalog.js";
 import { littleEndianBytes, metaImageHeader } from "./metaimage.js";
-import { seededRandom } from "./prng.js";
+import { seededRandom } from "../prng.js";
 import { annotationVolume, atlasVolume, densityFrom, energyVolume, intensityFrom } from "./volumes.js";
 
 /** Grid volumes the grid_data service can put into its zip. */

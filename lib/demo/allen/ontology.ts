@@ -1,4 +1,4 @@
-import { seededRandom } from "./prng.js";
+import { seededRandom } from "../prng.js";
 
 /** A Structure row as the RMA answers it (graph 1, the adult mouse ontology). */
 export interface StructureRecord {

@@ -1,5 +1,5 @@
 import { GRID_DIMS, REGIONS, RegionName, regionMap, voxelIndex } from "./anatomy.js";
-import { seededRandom } from "./prng.js";
+import { seededRandom } from "../prng.js";
 
 const LATERAL: Partial<Record<RegionName, number>> = { HPF: 9, STR: 8, PAL: 5, Isocortex: 14, OLF: 4, CB: 8 };
 const MID_Z = (GRID_DIMS[2] - 1) / 2;

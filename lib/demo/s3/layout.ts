@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { gaussian, seededRandom } from "./prng.js";
+import { gaussian, seededRandom } from "../prng.js";
+import { Q1_LABELS, Q1_NOT_ON_S3 } from "../hcp-q1.js";
 import { toNiftiGz } from "./nifti.js";
 import { motorRunFiles, RunFile } from "./motor-task.js";
 
@@ -23,19 +24,8 @@ export const Q1_ROOT = "q1/";
 export const HCP1200_BUCKET = "hcp-openaccess";
 export const HCP1200_ROOT = "HCP_1200/";
 
-/** HCP_Q1 subject labels (ConnectomeDB order); five of them were never mirrored to `q1/`. */
-export const HCP_Q1_LABELS = (
-  "100307 103515 103818 111312 114924 117122 118932 119833 120212 125525 128632 130013 137128 " +
-  "138231 142828 143325 144226 149337 150423 153429 156637 159239 161731 162329 167743 172332 " +
-  "182739 191437 192439 192540 194140 197550 199150 199251 200614 201111 210617 217429 249947 " +
-  "250427 255639 304020 307127 329440 499566 530635 559053 585862 638049 665254 672756 685058 " +
-  "729557 732243 792564 826353 856766 859671 861456 865363 877168 889579 894673 896778 896879 " +
-  "901139 917255 937160 131621 355542 611231 144428 230926 235128 707244 733548"
-).split(" ");
-const NOT_ON_S3 = new Set(["144428", "230926", "235128", "707244", "733548"]);
-
 /** The 71 subjects that have a `q1/<subject>/` prefix. */
-export const Q1_S3_SUBJECTS = HCP_Q1_LABELS.filter((label) => !NOT_ON_S3.has(label)).sort();
+export const Q1_S3_SUBJECTS = Q1_LABELS.filter((label) => !Q1_NOT_ON_S3.includes(label)).sort();
 /** The subjects mirrored in the demo's `HCP_1200/` layout. */
 export const HCP1200_SUBJECTS = ["100307", "103515", "103818"];
 

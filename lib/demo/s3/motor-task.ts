@@ -1,4 +1,4 @@
-import { gaussian, seededRandom } from "./prng.js";
+import { gaussian, seededRandom } from "../prng.js";
 import { toNiftiGz } from "./nifti.js";
 import { toDtseries, toFuncGifti, DEMO_VERTICES } from "./surface.js";
 
