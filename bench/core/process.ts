@@ -14,6 +14,8 @@ export interface ProgramRun {
   wallSeconds: number;
   /** Peak resident set size of the process in KiB, from GNU time. */
   peakRssKb: number | null;
+  /** CPU seconds (user + system) the process used, from GNU time; less sensitive to a busy machine than wall time. */
+  cpuSeconds: number | null;
   stdout: string;
   stderr: string;
   /** The last line of stdout that parses as a JSON object, if any. */
@@ -36,7 +38,7 @@ const GNU_TIME = "/usr/bin/time";
 export async function runProgram(command: string, args: readonly string[], options: RunProgramOptions = {}): Promise<ProgramRun> {
   const memoryFile = path.join(os.tmpdir(), `bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const measured = fs.existsSync(GNU_TIME);
-  const [file, argv] = measured ? [GNU_TIME, ["-f", "%M", "-o", memoryFile, command, ...args]] : [command, [...args]];
+  const [file, argv] = measured ? [GNU_TIME, ["-f", "%M %U %S", "-o", memoryFile, command, ...args]] : [command, [...args]];
   const started = process.hrtime.bigint();
   const child = spawn(file, argv, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
@@ -48,17 +50,19 @@ export async function runProgram(command: string, args: readonly string[], optio
   clearTimeout(timer);
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   let peakRssKb: number | null = null;
+  let cpuSeconds: number | null = null;
   if (measured && fs.existsSync(memoryFile)) {
     const lines = fs.readFileSync(memoryFile, "utf8").trim().split("\n");
-    const value = Number(lines[lines.length - 1]);
-    peakRssKb = Number.isFinite(value) ? value : null;
+    const [rss, user, system] = lines[lines.length - 1].trim().split(/\s+/).map(Number);
+    peakRssKb = Number.isFinite(rss) ? rss : null;
+    cpuSeconds = Number.isFinite(user) && Number.isFinite(system) ? user + system : null;
     fs.rmSync(memoryFile, { force: true });
   }
   if (code !== 0) {
     const program = [command, ...args].map((arg) => path.basename(arg)).find((arg) => /\.(py|ts)$/.test(arg)) ?? path.basename(command);
     throw new Error(redact(`${program} exited with ${code}: ${lastLines(stderr || stdout, 6)}`));
   }
-  return { code, wallSeconds, peakRssKb, stdout, stderr, report: lastJsonObject(stdout) };
+  return { code, wallSeconds, peakRssKb, cpuSeconds, stdout, stderr, report: lastJsonObject(stdout) };
 }
 
 function lastLines(text: string, count: number): string {

@@ -14,6 +14,7 @@ function detail(side: Measurement | null): string {
   if (side.requests !== undefined) parts.push(`${Number.isInteger(side.requests) ? side.requests : side.requests.toFixed(1)} requests`);
   if (side.serverMs !== undefined) parts.push(`server ${side.serverMs.toFixed(0)} ms`);
   if (side.peakRssMb !== undefined) parts.push(`peak ${mib(side.peakRssMb)}`);
+  if (side.cpuSeconds !== undefined) parts.push(`CPU ${side.cpuSeconds.toFixed(2)} s (whole process)`);
   return parts.join(", ") || "—";
 }
 
@@ -69,7 +70,7 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push("");
   lines.push("## Results");
   lines.push("");
-  lines.push("| Benchmark | Anchor | Anchor time | neuroportal time | Ratio | Goal | Met? | What was measured | Anchor requests / peak memory | neuroportal requests / peak memory |");
+  lines.push("| Benchmark | Anchor | Anchor time | neuroportal time | Ratio | Goal | Met? | What was measured | Anchor requests / peak memory / CPU | neuroportal requests / peak memory / CPU |");
   lines.push("|---|---|---|---|---|---|---|---|---|---|");
   for (const outcome of report.benchmarks) {
     if (outcome.error) {

@@ -42,6 +42,7 @@ export async function timeSide(tool: string, times: number, once: () => Promise<
       serverMs: options.proxy ? upstream.reduce((a, b) => a + b, 0) / calls : undefined,
       wallSeconds: run.wallSeconds,
       peakRssKb: run.peakRssKb ?? reported.peakRssKb ?? null,
+      cpuSeconds: run.cpuSeconds,
       requests: options.proxy ? options.proxy.requests / calls : undefined,
     });
     last = reported;

@@ -14,6 +14,7 @@ export interface RunFigures {
   serverMs?: number;
   wallSeconds?: number;
   peakRssKb?: number | null;
+  cpuSeconds?: number | null;
   requests?: number;
 }
 
@@ -29,6 +30,7 @@ export function summarise(tool: string, runs: readonly RunFigures[]): Measuremen
   const seconds = runs.map((run) => run.seconds);
   const warm = runs.map((run) => run.warmSeconds).filter((v): v is number => typeof v === "number");
   const walls = runs.map((run) => run.wallSeconds).filter((v): v is number => v !== undefined);
+  const cpu = runs.map((run) => run.cpuSeconds).filter((v): v is number => typeof v === "number");
   const memories = runs.map((run) => run.peakRssKb).filter((v): v is number => typeof v === "number");
   return {
     tool,
@@ -37,6 +39,7 @@ export function summarise(tool: string, runs: readonly RunFigures[]): Measuremen
     warmSeconds: warm.length ? median(warm) : undefined,
     wallSeconds: walls.length ? median(walls) : undefined,
     peakRssMb: memories.length ? Math.max(...memories) / 1024 : undefined,
+    cpuSeconds: cpu.length ? median(cpu) : undefined,
     requests: runs[0]?.requests,
     serverMs: runs[0]?.serverMs,
   };

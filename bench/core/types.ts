@@ -13,6 +13,8 @@ export interface Measurement {
   warmSeconds?: number;
   /** Wall time of the whole process (start-up included), median, in seconds. */
   wallSeconds?: number;
+  /** CPU seconds (user + system) of the whole process, median over runs. */
+  cpuSeconds?: number;
   /** Peak resident set size of the process, in MiB (the largest over runs). */
   peakRssMb?: number;
   /** HTTP requests the tool made for one call (counted by the latency proxy). */
