@@ -2,7 +2,7 @@ import type { RequestListener } from "node:http";
 import { startAllenDemo, AllenDemoOptions } from "./allen/index.js";
 import { startXnatDemo, XnatDemo, XnatDemoOptions } from "./xnat/index.js";
 import { startS3Demo, S3DemoInfo, S3DemoOptions } from "./s3/index.js";
-import { withFaults, FaultSpec, FaultStats, FaultyListener } from "./faults/index.js";
+import { withFaults, FaultSpec, FaultStats, FaultyListener, S3_OBJECT_GET } from "./faults/index.js";
 import type { DemoInfo, DemoServiceName, RunningService } from "./types.js";
 
 export type { DemoInfo, DemoServiceName, RunningService } from "./types.js";
@@ -15,7 +15,11 @@ export interface DemoOptions {
   allen?: AllenDemoOptions;
   xnat?: XnatDemoOptions;
   s3?: S3DemoOptions;
-  /** Seeded fault injection applied in front of every started service (each counts its own). */
+  /**
+   * Seeded fault injection applied in front of every started service (each counts its own).
+   * Corruption is limited to what carries a checksum: S3 objects and Allen zip downloads; the
+   * ConnectomeDB's JSON and XML have none, so a flipped byte there would be silently wrong data.
+   */
   faults?: FaultSpec;
 }
 
@@ -49,7 +53,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   };
   const wrapFor = (name: DemoServiceName, own?: (handler: RequestListener) => RequestListener) => {
     if (!options.faults) return own;
-    const spec = options.faults;
+    const spec = faultsFor(name, options.faults);
     return (handler: RequestListener) => {
       const listener = withFaults(own ? own(handler) : handler, spec);
       faulty[name] = listener;
@@ -78,6 +82,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   }
   return demo;
 }
+
+/** The fault settings one service gets: corruption only where the client can detect it. */
+function faultsFor(name: DemoServiceName, spec: FaultSpec): FaultSpec {
+  if (name === "xnat") return { ...spec, corruptRate: 0 };
+  if (spec.corruptPaths !== undefined) return spec;
+  return { ...spec, corruptPaths: name === "s3" ? S3_OBJECT_GET : ALLEN_DOWNLOADS };
+}
+
+const ALLEN_DOWNLOADS = /\/(grid_data\/download|well_known_file_download)\//;
 
 export { startAllenDemo, startXnatDemo, startS3Demo, withFaults };
 export { listenLoopback } from "./loopback.js";

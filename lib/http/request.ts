@@ -20,6 +20,14 @@ export interface RequestOptions {
   /** Statuses returned to the caller instead of raising {@link HttpError} (e.g. 401 for session handling). */
   acceptStatus?: readonly number[];
   signal?: AbortSignal;
+  /**
+   * Treat a 2xx HTML page that is not a login page (a maintenance page) as a transient failure:
+   * retried under the policy (honouring Retry-After), then raised as {@link UnexpectedContentError}.
+   * Default true in {@link requestJson}; false elsewhere.
+   */
+  retryHtml?: boolean;
+  /** What the body should be, for the error message of {@link retryHtml} (default "data"). */
+  expected?: string;
   /** Called before each retry, for logging or progress. */
   onRetry?: (info: { attempt: number; delayMs: number; error: NeuroportalError }) => void;
 }
@@ -46,12 +54,18 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
     try {
       const response = await openResponse(url, options);
       const body = await readBody(response, String(url), options);
+      if (options.retryHtml && response.status < 300 && isTransientHtml(body)) {
+        const error = new UnexpectedContentError(options.expected ?? "data", "an HTML page", String(url), body.subarray(0, 120).toString("utf8"));
+        transientContent.add(error);
+        retryAfterByError.set(error, response.headers.get("retry-after"));
+        throw error;
+      }
       return { url: String(url), status: response.status, headers: response.headers, body };
     } catch (error) {
       const typed = toTypedError(error, String(url), method);
       const retryable = isRetryable(typed, policy);
       if (!retryable || attempt >= policy.retries || options.signal?.aborted) throw typed;
-      const retryAfter = typed instanceof HttpError ? retryAfterOf(typed) : undefined;
+      const retryAfter = retryAfterOf(typed);
       const delayMs = retryDelay(policy, attempt + 1, retryAfter);
       options.onRetry?.({ attempt: attempt + 1, delayMs, error: typed });
       await sleep(delayMs, options.signal);
@@ -147,7 +161,7 @@ export async function requestText(url: string | URL, options: RequestOptions = {
  * maintenance page served with status 200) raises {@link UnexpectedContentError}.
  */
 export async function requestJson<T = unknown>(url: string | URL, options: RequestOptions = {}): Promise<T> {
-  const response = await request(url, { ...options, headers: { accept: "application/json", ...options.headers } });
+  const response = await request(url, { retryHtml: true, expected: "JSON", ...options, headers: { accept: "application/json", ...options.headers } });
   return parseJsonBody<T>(response.body.toString("utf8"), String(url));
 }
 
@@ -170,10 +184,18 @@ export function describeBody(text: string): string {
   return "text";
 }
 
-const retryAfterByError = new WeakMap<HttpError, string | null>();
-const retryAfterOf = (error: HttpError) => retryAfterByError.get(error);
+const retryAfterByError = new WeakMap<NeuroportalError, string | null>();
+const retryAfterOf = (error: NeuroportalError) => retryAfterByError.get(error);
+const transientContent = new WeakSet<NeuroportalError>();
+
+/** An HTML page that is not a login form: a maintenance or proxy page worth another try. */
+function isTransientHtml(body: Buffer): boolean {
+  const head = body.subarray(0, 2000).toString("utf8");
+  return describeBody(head) === "an HTML page" && !/type=["']?password|Login\.vm/i.test(head);
+}
 
 function isRetryable(error: NeuroportalError, policy: RetryPolicy): boolean {
+  if (transientContent.has(error)) return true;
   if (error instanceof HttpError) return policy.statuses.includes(error.status);
   return error instanceof NetworkError || error instanceof TimeoutError;
 }

@@ -118,6 +118,27 @@ describe("http: the request seam", () => {
     assert.match(error.message, new RegExp(`${server.port}/api`));
   });
 
+  it("retries a maintenance page served with status 200 where JSON was expected, honouring Retry-After", async () => {
+    handler = (_req, res, hit) => {
+      if (hit === 1) {
+        res.writeHead(200, { "content-type": "text/html", "retry-after": "0" });
+        res.end("<html><head><title>Down for maintenance</title></head><body>Back soon</body></html>");
+      } else res.end('{"ok":true}');
+    };
+    assert.deepEqual(await requestJson(`${server.url}api`, { retry: fast }), { ok: true });
+    assert.equal(hits, 2);
+  });
+
+  it("does not retry a login page: that is a session problem, not a transient one", async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end('<html><head><title>Login</title></head><body><form action="/app/template/Login.vm"><input type="password" name="password"></form></body></html>');
+    };
+    const error = await requestJson(`${server.url}data/projects`, { retry: fast }).catch((e) => e);
+    assert.ok(isUnexpectedContentError(error));
+    assert.equal(hits, 1);
+  });
+
   it("times out when the server stalls before answering", async () => {
     handler = () => undefined;
     const error = await request(`${server.url}slow`, { timeoutMs: 100, retry: false }).catch((e) => e);

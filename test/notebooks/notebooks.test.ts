@@ -36,7 +36,7 @@ describe("tutorial notebooks @notebook", function () {
   before(async () => {
     demo = await startDemo();
     if (demo.info.xnat) secrets.push(demo.info.xnat.password);
-    if (demo.info.s3) secrets.push(demo.info.s3.secretAccessKey);
+    if (demo.info.s3) secrets.push(demo.info.s3.secretAccessKey, demo.info.s3.accessKeyId);
     fs.rmSync(EXECUTED_DIR, { recursive: true, force: true });
   });
   after(async () => demo?.close());
@@ -67,6 +67,8 @@ describe("tutorial notebooks @notebook", function () {
       }
       const raw = fs.readFileSync(run.executed, "utf8") + (run.html ? fs.readFileSync(run.html, "utf8") : "");
       for (const secret of secrets) assert.ok(!raw.includes(secret), `${name}: a demo secret appears in the executed notebook or its HTML`);
+      assert.doesNotMatch(raw, /JSESSIONID=[0-9A-F]{32}/i, `${name}: a session id appears in the outputs`);
+      assert.doesNotMatch(raw, /Basic [A-Za-z0-9+/=]{12,}/, `${name}: an Authorization header appears in the outputs`);
     });
   }
 });
