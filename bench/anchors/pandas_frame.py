@@ -7,6 +7,7 @@ is pandas' fast path; assigning converted columns into a frame built from the re
 one is about ten times slower on this shape.
 """
 import json
+import resource
 
 import pandas as pd
 
@@ -32,8 +33,9 @@ def to_frame(raw):
 t = task()
 with open(t["file"], "rb") as f:
     raw = f.read()
+baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 with Timer() as timer:
     frame = to_frame(raw)
 shape = frame.shape
 numeric = sum(1 for dtype in frame.dtypes if dtype.kind in "if")
-report(timer.seconds, rows=shape[0], columns=shape[1], numericColumns=numeric, probe=frame.iloc[0, 0] if shape[0] else None)
+report(timer.seconds, baselineRssKb=baseline_kb, rows=shape[0], columns=shape[1], numericColumns=numeric, probe=frame.iloc[0, 0] if shape[0] else None)

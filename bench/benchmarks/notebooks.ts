@@ -40,7 +40,7 @@ export const notebooks: Benchmark = {
     });
     rows.push({
       benchmark: "Kernel start to first result",
-      measured: `kernel start, then a first cell that imports neuroportal (\`${FIRST_CELL.replace(/\n/g, "; ")}\`) until its result arrives`,
+      measured: `kernel start, then a first cell that imports neuroportal (\`${FIRST_CELL.replace(/\n/g, " ")}\`) until its result arrives`,
       anchor: null,
       neuroportal: first,
       ratio: null,

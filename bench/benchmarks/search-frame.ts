@@ -38,9 +38,11 @@ export const searchFrame: Benchmark = {
         ratio,
         goal: "within 2x of pandas (>= 0.5x)",
         met,
-        note: met ? undefined : "see notes",
+        note: met ? undefined : `neuroportal's time: parsing the JSON envelope into string records (fromListingJson) ${ours.report.phases?.fromListingJson?.toFixed(2) ?? "?"} s, typing the cells and building the danfo frame ${ours.report.phases?.frame?.toFixed(2) ?? "?"} s`,
       });
-      notes.push(`Peak memory (whole process, libraries loaded): pandas ${anchor.measurement.peakRssMb?.toFixed(0)} MiB, neuroportal ${ours.measurement.peakRssMb?.toFixed(0)} MiB; danfojs-node loads TensorFlow.js, so its baseline is larger (${columns} columns).`);
+      const mb = (kb: unknown) => (typeof kb === "number" ? (kb / 1024).toFixed(0) : "?");
+      notes.push(`neuroportal's ${ours.measurement.seconds.toFixed(2)} s: fromListingJson (JSON.parse plus string records) ${ours.report.phases?.fromListingJson?.toFixed(2) ?? "?"} s, SearchResult.frame (typed cells, danfo DataFrame) ${ours.report.phases?.frame?.toFixed(2) ?? "?"} s.`);
+      notes.push(`Peak memory at ${count} x ${columns}: pandas ${anchor.measurement.peakRssMb?.toFixed(0)} MiB (${mb(anchor.report.baselineRssKb)} MiB after importing pandas), neuroportal ${ours.measurement.peakRssMb?.toFixed(0)} MiB (${mb(ours.report.baselineRssKb)} MiB after loading danfojs-node, which takes ${typeof ours.report.danfoSeconds === "number" ? ours.report.danfoSeconds.toFixed(2) : "?"} s and is not timed, as pandas' import is not).`);
     }
     return {
       rows,
