@@ -1,16 +1,8 @@
 import { frame } from "../../lib/index.js";
+import { mulberry32 } from "../../lib/demo/prng.js";
 
 /** A deterministic PRNG (mulberry32) so fixtures never change between runs. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 export const NEO = ["neo_neofac_a", "neo_neofac_c", "neo_neofac_e", "neo_neofac_n", "neo_neofac_o"];
 

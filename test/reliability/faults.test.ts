@@ -12,7 +12,7 @@ import { FAULT_FLAGS, parseFaultFlags } from "../../lib/cli/faults.js";
 import { request, requestJson } from "../../lib/http/request.js";
 import { DEFAULT_RETRY, RetryPolicy } from "../../lib/http/retry.js";
 import { HttpError, isHttpError, isInvalidArgumentError, isNetworkError, isTimeoutError, isUnexpectedContentError, UnexpectedContentError } from "../../lib/http/errors.js";
-import { mulberry32 } from "../../lib/demo/faults/prng.js";
+import { mulberry32 } from "../../lib/demo/prng.js";
 import { rawRequest } from "./raw-http.js";
 
 const BIG = Buffer.alloc(1024 * 1024);

@@ -15,4 +15,4 @@ export { SessionExpiry } from "./session-expiry.js";
 export type { SessionVerdict } from "./session-expiry.js";
 export { formatFaultStats } from "./stats.js";
 export type { FaultStats } from "./stats.js";
-export { mulberry32, hash32 } from "./prng.js";
+export { mulberry32, hash32 } from "../prng.js";

@@ -1,4 +1,4 @@
-import { hash32, mulberry32 } from "./prng.js";
+import { hash32, mulberry32 } from "../prng.js";
 import type { FaultKind, ResolvedFaultSpec } from "./spec.js";
 
 /** What the layer does to one request; a pure function of the spec and the request's identity. */
