@@ -1,12 +1,16 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { DataFrame } from "danfojs-node";
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import { InvalidArgumentError } from "../http/errors.js";
-import { compareKeys, entriesToFrame, S3Entry, unquote } from "./entries.js";
-import { toS3Error } from "./errors.js";
-import { DownloadOptions, DownloadSummary, downloadObjects, ObjectGetter, RemoteObject } from "./download.js";
+import { IntegrityError, InvalidArgumentError, isIntegrityError, isNetworkError, isTimeoutError, isUnexpectedContentError } from "../http/errors.js";
+import { retryDelay, sleep, type RetryPolicy } from "../http/retry.js";
+import { compareKeys, entriesToFrame, etagIsMd5, S3Entry, unquote } from "./entries.js";
+import { S3Error, toS3Error } from "./errors.js";
+import { DownloadOptions, DownloadSummary, downloadObjects, ObjectGetter, readGuarded, RemoteObject } from "./download.js";
+import { listingCheck } from "./listing-check.js";
+import { assertWritableFolder } from "./local-write.js";
 import { ManifestEntry, manifestToFrame, parseManifest } from "./manifest.js";
-import { BucketOptions, clientConfigFrom, optionsFrom, S3ServiceInfo } from "./options.js";
+import { BucketOptions, clientConfigFrom, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, optionsFrom, retryPolicyFrom, S3ServiceInfo } from "./options.js";
 import { localPathFor } from "./paths.js";
 import { mapLimit } from "./pool.js";
 
@@ -36,20 +40,28 @@ export class Bucket {
   readonly name: string;
   private readonly client: S3Client;
   private readonly endpoint?: string;
+  private readonly timeoutMs: number;
+  private readonly idleTimeoutMs: number;
+  private readonly policy: RetryPolicy;
 
   constructor(name: string, options: BucketOptions = {}) {
     if (!name || name.includes("/")) throw new InvalidArgumentError(`${JSON.stringify(name)} is not a bucket name`, "pass the bucket name alone, e.g. hcp-openaccess");
     quietNodeVersionWarning();
     this.name = name;
     this.endpoint = options.endpoint;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.policy = retryPolicyFrom(options);
     this.client = new (sdk().S3Client)(clientConfigFrom(options));
+    this.client.middlewareStack.add(listingCheck(name, this.idleTimeoutMs), { step: "deserialize", priority: "low", name: "neuroportalListingCheck" });
   }
 
   /** Streams entries under `prefix` page by page (continuation tokens followed to the end). */
   async *iterate(prefix = "", options: ListOptions = {}): AsyncGenerator<S3Entry> {
     let token: string | undefined;
     do {
-      const page = await this.call(() => this.client.send(new (sdk().ListObjectsV2Command)({ Bucket: this.name, Prefix: prefix || undefined, Delimiter: options.delimiter || undefined, ContinuationToken: token, MaxKeys: options.pageSize }), { abortSignal: options.signal }), prefix);
+      const request = { Bucket: this.name, Prefix: prefix || undefined, Delimiter: options.delimiter || undefined, ContinuationToken: token, MaxKeys: options.pageSize };
+      const page = await this.retrying(() => this.call(() => this.client.send(new (sdk().ListObjectsV2Command)(request), { abortSignal: options.signal }), prefix), isUnexpectedContentError, options.signal);
       const entries: S3Entry[] = [
         ...(page.Contents ?? []).map((object) => ({ key: object.Key ?? "", size: Number(object.Size ?? 0), lastModified: object.LastModified, etag: unquote(object.ETag), isPrefix: false })),
         ...(page.CommonPrefixes ?? []).map((common) => ({ key: common.Prefix ?? "", size: NaN, isPrefix: true })),
@@ -124,10 +136,14 @@ export class Bucket {
     return { key, size: Number(head.ContentLength ?? 0), lastModified: head.LastModified, etag: unquote(head.ETag), isPrefix: false };
   }
 
-  /** A small object's content as text (for manifests, EV files, release notes). */
+  /**
+   * A small object's content as text (for manifests, EV files, release notes). The body is
+   * checked against Content-Length and, for single-part objects, against the ETag's MD5; a
+   * dropped, stalled, cut or damaged read is fetched again (bounded, with backoff), then raised
+   * as `NetworkError`, `TimeoutError` or `IntegrityError` naming the key.
+   */
   async getText(key: string, signal?: AbortSignal): Promise<string> {
-    const object = await this.call(() => this.client.send(new (sdk().GetObjectCommand)({ Bucket: this.name, Key: key }), { abortSignal: signal }), key);
-    return object.Body!.transformToString("utf8");
+    return this.readSmall(key, (text) => text, signal);
   }
 
   /** The files listed in the `.xdlm/*.json` manifests of a subject folder (e.g. `q1/100307/`). */
@@ -150,9 +166,18 @@ export class Bucket {
    */
   async download(what: string | readonly string[], dir: string, options: DownloadOptions = {}): Promise<DownloadSummary> {
     if (!dir) throw new InvalidArgumentError("download needs a target folder", "pass a folder such as data/");
+    if (typeof what !== "string") for (const key of what) localPathFor(dir, key);
+    assertWritableFolder(dir);
     const objects = typeof what === "string" ? await this.objectsUnder(what, options.signal) : await this.objectsFor(what, options.signal);
+    if (typeof what === "string" && objects.length === 0 && !options.allowEmpty) {
+      throw new S3Error("NoSuchPrefix", `no object under s3://${this.name}/${what}`, {
+        bucket: this.name,
+        key: what,
+        hint: "check the prefix (list its parent with ls(parent, { delimiter: \"/\" })); pass allowEmpty: true to accept an empty folder",
+      });
+    }
     const checksums = options.verify === false ? new Map<string, string>() : await this.checksumsFor(typeof what === "string" ? [what] : what, objects, options.signal);
-    return downloadObjects(objects, dir, this.getter(), checksums, options);
+    return downloadObjects(objects, dir, this.getter(), checksums, { idleTimeoutMs: this.idleTimeoutMs, ...options });
   }
 
   /** Stops the underlying HTTP connections. */
@@ -188,8 +213,37 @@ export class Bucket {
   }
 
   private async readManifests(keys: readonly string[], signal?: AbortSignal): Promise<ManifestEntry[]> {
-    const parsed = await mapLimit([...keys].sort(compareKeys), 8, async (key) => parseManifest(await this.getText(key, signal), key));
+    const parsed = await mapLimit([...keys].sort(compareKeys), 8, (key) => this.readSmall(key, (text) => parseManifest(text, key), signal));
     return parsed.flat();
+  }
+
+  /** GETs a small object whole and parses it, fetching it again while the read or the content is damaged. */
+  private async readSmall<T>(key: string, parse: (text: string) => T, signal?: AbortSignal): Promise<T> {
+    return this.retrying(async () => {
+      const object = await this.call(() => this.client.send(new (sdk().GetObjectCommand)({ Bucket: this.name, Key: key }), { abortSignal: signal }), key);
+      const location = `s3://${this.name}/${key}`;
+      const body = await readGuarded(object.Body as Readable, location, this.idleTimeoutMs, signal);
+      const declared = object.ContentLength;
+      if (declared !== undefined && body.length !== declared) throw new IntegrityError(`${location} arrived with ${body.length} of ${declared} bytes`, location);
+      const etag = unquote(object.ETag);
+      if (etagIsMd5(etag) && !object.ContentEncoding && !object.ContentRange) {
+        const md5 = createHash("md5").update(body).digest("hex");
+        if (md5 !== etag.toLowerCase()) throw new IntegrityError(`${location} arrived damaged: MD5 ${md5}, its ETag says ${etag.toLowerCase()}`, location);
+      }
+      return parse(body.toString("utf8"));
+    }, isDamagedRead, signal);
+  }
+
+  /** Runs `attempt` again after failures `retryable` accepts, with backoff, up to the bucket's bound. */
+  private async retrying<T>(attempt: () => Promise<T>, retryable: (error: unknown) => boolean, signal?: AbortSignal): Promise<T> {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!retryable(error) || tries >= this.policy.retries || signal?.aborted) throw error;
+        await sleep(retryDelay(this.policy, tries + 1), signal);
+      }
+    }
   }
 
   private getter(): ObjectGetter {
@@ -198,7 +252,7 @@ export class Bucket {
         () => this.client.send(new (sdk().GetObjectCommand)({ Bucket: this.name, Key: key, Range: start ? `bytes=${start}-` : undefined, IfMatch: ifMatch ? `"${ifMatch}"` : undefined }), { abortSignal: signal }),
         key,
       );
-      return { status: object.$metadata.httpStatusCode ?? 200, body: object.Body as Readable };
+      return { status: object.$metadata.httpStatusCode ?? 200, body: object.Body as Readable, location: `s3://${this.name}/${key}` };
     };
   }
 
@@ -206,9 +260,14 @@ export class Bucket {
     try {
       return await run();
     } catch (error) {
-      throw toS3Error(error, { bucket: this.name, key, endpoint: this.endpoint });
+      throw toS3Error(error, { bucket: this.name, key, endpoint: this.endpoint, timeoutMs: this.timeoutMs });
     }
   }
+}
+
+/** A read worth repeating: dropped, stalled, cut or damaged in transit (the SDK already retried 5xx answers). */
+function isDamagedRead(error: unknown): boolean {
+  return isNetworkError(error) || isTimeoutError(error) || isIntegrityError(error) || isUnexpectedContentError(error);
 }
 
 /** A handle on bucket `name`; see {@link BucketOptions} for endpoint, region and credentials. */

@@ -1,11 +1,11 @@
 import { createHash, Hash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { once } from "node:events";
 import { Readable } from "node:stream";
-import { IntegrityError, NetworkError, isNetworkError, isNeuroportalError } from "../http/errors.js";
+import { IntegrityError, NetworkError, isNetworkError, isNeuroportalError, isTimeoutError, TimeoutError } from "../http/errors.js";
 import { etagIsMd5 } from "./entries.js";
-import { isS3Error } from "./errors.js";
+import { droppedConnectionError, isDroppedConnection, isS3Error } from "./errors.js";
+import { isLocalWriteFailure, toLocalWriteError } from "./local-write.js";
 import { hashFile, md5OfFile } from "./manifest.js";
 import { localPathFor } from "./paths.js";
 import { mapLimit } from "./pool.js";
@@ -19,7 +19,7 @@ export interface RemoteObject {
 }
 
 /** A ranged GET: the one I/O call the downloader makes. */
-export type ObjectGetter = (key: string, options: { start?: number; ifMatch?: string; signal?: AbortSignal }) => Promise<{ status: number; body: Readable }>;
+export type ObjectGetter = (key: string, options: { start?: number; ifMatch?: string; signal?: AbortSignal }) => Promise<{ status: number; body: Readable; location?: string }>;
 
 /** Progress of a download: files and bytes done so far out of the totals. */
 export interface DownloadProgress {
@@ -69,7 +69,13 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   /** Extra attempts per file after a dropped connection; each resumes where the last stopped (default 4). */
   retries?: number;
+  /** Milliseconds without body data before a transfer counts as stalled and is resumed (default the bucket's, 60 s). */
+  idleTimeoutMs?: number;
+  /** Accept a prefix that holds no object (default false: `S3Error` with code `E_S3_NOT_FOUND`). */
+  allowEmpty?: boolean;
 }
+
+const DEFAULT_IDLE_MS = 60_000;
 
 /** Expected MD5 per key, from `.xdlm` manifests. */
 export type ChecksumIndex = ReadonlyMap<string, string>;
@@ -130,7 +136,7 @@ export async function downloadObjects(objects: readonly RemoteObject[], dir: str
       return result;
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      return { key: object.key, path: target, size: object.size, status: "failed", error: error as Error } as DownloadedFile;
+      return { key: object.key, path: target, size: object.size, status: "failed", error: typedFailure(error, object.key, target) } as DownloadedFile;
     } finally {
       progress.file(object.key);
     }
@@ -167,8 +173,12 @@ async function fetchOne(
     progress.bytes(object.size);
     return done("skipped");
   }
-  fs.mkdirSync(path.dirname(target), { recursive: true });
   const part = target + PART_SUFFIX;
+  try {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+  } catch (error) {
+    throw toLocalWriteError(error, path.dirname(target));
+  }
   for (let round = 0; ; round++) {
     const counted = { bytes: 0 };
     const transfer = await transferToPart(object, part, get, verify, options, progress, received, counted);
@@ -176,7 +186,11 @@ async function fetchOne(
     const problem =
       size !== object.size ? `size ${size} B, expected ${object.size} B` : expectedMd5 && transfer.md5 !== expectedMd5 ? `MD5 ${transfer.md5}, expected ${expectedMd5} (${verifiedBy})` : undefined;
     if (!problem) {
-      fs.renameSync(part, target);
+      try {
+        fs.renameSync(part, target);
+      } catch (error) {
+        throw toLocalWriteError(error, target);
+      }
       fs.rmSync(target + SIDECAR_SUFFIX, { force: true });
       return done(transfer.resumed ? "resumed" : "downloaded");
     }
@@ -205,7 +219,11 @@ async function transferToPart(
   const sidecarFile = part.slice(0, -PART_SUFFIX.length) + SIDECAR_SUFFIX;
   let offset = resumableOffset(part, sidecarFile, object);
   if (offset === 0) fs.rmSync(part, { force: true });
-  writeSidecar(sidecarFile, { key: object.key, etag: object.etag, size: object.size });
+  try {
+    writeSidecar(sidecarFile, { key: object.key, etag: object.etag, size: object.size });
+  } catch (error) {
+    throw toLocalWriteError(error, sidecarFile);
+  }
   let resumed = offset > 0;
   let hash = verify ? createHash("md5") : undefined;
   const recount = async () => {
@@ -227,14 +245,15 @@ async function transferToPart(
         await recount();
         resumed = false;
       }
-      await appendBody(response.body, part, offset > 0, options.signal, (chunk) => {
+      const location = response.location ?? object.key;
+      await appendBody(response.body, part, offset > 0, options.signal, options.idleTimeoutMs ?? DEFAULT_IDLE_MS, location, (chunk) => {
         hash?.update(chunk);
         received.bytes += chunk.length;
         counted.bytes += chunk.length;
         progress.bytes(chunk.length);
       });
       const size = fs.statSync(part).size;
-      if (size < object.size) throw new NetworkError(`the body of ${object.key} ended after ${size} of ${object.size} bytes`, object.key);
+      if (size < object.size) throw new NetworkError(`the body of ${location} ended after ${size} of ${object.size} bytes`, location, undefined, "the connection was cut; it is resumed automatically — run the download again if it keeps failing");
       offset = size;
       break;
     } catch (error) {
@@ -255,25 +274,92 @@ async function transferToPart(
  * Streams a body to the end of `file` with backpressure. Whatever arrived before an error or an
  * abort is flushed to disk before the error propagates, so a resume loses nothing.
  */
-async function appendBody(body: Readable, file: string, append: boolean, signal: AbortSignal | undefined, onChunk: (chunk: Buffer) => void): Promise<void> {
+async function appendBody(body: Readable, file: string, append: boolean, signal: AbortSignal | undefined, idleTimeoutMs: number, location: string, onChunk: (chunk: Buffer) => void): Promise<void> {
   const out = fs.createWriteStream(file, { flags: append ? "a" : "w" });
+  let writeError: Error | undefined;
+  out.on("error", (error) => {
+    writeError ??= error;
+    body.destroy(error);
+  });
   const abort = () => body.destroy(signal?.reason instanceof Error ? signal.reason : new DOMException("This operation was aborted", "AbortError"));
   signal?.addEventListener("abort", abort, { once: true });
+  const idle = setTimeout(() => body.destroy(new TimeoutError(location, idleTimeoutMs, "idle")), idleTimeoutMs);
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
+      idle.refresh();
       signal?.throwIfAborted();
       onChunk(chunk);
-      if (!out.write(chunk)) await once(out, "drain");
+      if (!out.write(chunk)) await drained(out);
+      if (writeError) throw writeError;
     }
     signal?.throwIfAborted();
+  } catch (error) {
+    throw writeError ? toLocalWriteError(writeError, file) : toBodyError(error, location);
   } finally {
+    clearTimeout(idle);
     signal?.removeEventListener("abort", abort);
-    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => {
+      if (out.destroyed) return resolve();
+      out.end((error?: Error | null) => (error && !writeError ? reject(toLocalWriteError(error, file)) : resolve()));
+    });
   }
 }
 
+/** Resolves once `out` drained, or closed after an error. */
+function drained(out: fs.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off("drain", done);
+      out.off("close", done);
+      resolve();
+    };
+    out.on("drain", done);
+    out.on("close", done);
+  });
+}
+
+/**
+ * Reads a whole (small) body with an idle timeout; a stall raises {@link TimeoutError}, a
+ * dropped connection {@link NetworkError}, each naming `location`.
+ */
+export async function readGuarded(body: Readable, location: string, idleTimeoutMs: number, signal?: AbortSignal): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const abort = () => body.destroy(signal?.reason instanceof Error ? signal.reason : new DOMException("This operation was aborted", "AbortError"));
+  signal?.addEventListener("abort", abort, { once: true });
+  const idle = setTimeout(() => body.destroy(new TimeoutError(location, idleTimeoutMs, "idle")), idleTimeoutMs);
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      idle.refresh();
+      chunks.push(Buffer.from(chunk));
+    }
+    signal?.throwIfAborted();
+    return Buffer.concat(chunks);
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw toBodyError(error, location);
+  } finally {
+    clearTimeout(idle);
+    signal?.removeEventListener("abort", abort);
+  }
+}
+
+/** A raw stream error while a body arrived, as a typed error naming where. */
+function toBodyError(error: unknown, location: string): unknown {
+  if (isNeuroportalError(error) || (error as Error)?.name === "AbortError") return error;
+  if (isDroppedConnection(error)) return droppedConnectionError(location, error);
+  return new NetworkError(`reading ${location} failed: ${(error as Error)?.message ?? String(error)}`, location, error);
+}
+
+/** The error of a failed file, typed: local write failures, dropped connections and others. */
+function typedFailure(error: unknown, key: string, target: string): Error {
+  if (isLocalWriteFailure(error)) return toLocalWriteError(error, target) as Error;
+  if (isNeuroportalError(error)) return error;
+  if (isDroppedConnection(error)) return droppedConnectionError(key, error);
+  return error as Error;
+}
+
 function isRetryable(error: unknown): boolean {
-  if (isNetworkError(error)) return true;
+  if (isNetworkError(error) || isTimeoutError(error)) return true;
   if (isS3Error(error)) return error.status !== undefined && error.status >= 500;
   if (isNeuroportalError(error)) return false;
   const code = (error as { code?: string }).code;

@@ -1,6 +1,8 @@
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import { InvalidArgumentError } from "../http/errors.js";
 import { registerSecret } from "../http/redact.js";
+import { DEFAULT_RETRY, type RetryPolicy } from "../http/retry.js";
+import { isSafeTransport } from "../http/transport.js";
 
 /** Explicit AWS keys. */
 export interface S3Credentials {
@@ -23,8 +25,26 @@ export interface BucketOptions {
   profile?: string;
   /** Path-style addressing; default true with a custom endpoint (required for dotted names like `hcp.aws.amazon.com`). */
   forcePathStyle?: boolean;
-  /** Attempts per request made by the SDK (default 4). */
+  /** Attempts per request made by the SDK (default 4); also bounds the retries of listings and small reads that came back damaged. */
   maxAttempts?: number;
+  /** Milliseconds to wait for a connection and for the response headers (default 30 s); then `TimeoutError`, retried. */
+  timeoutMs?: number;
+  /** Milliseconds without body data before a transfer is given up as stalled (default 60 s); then `TimeoutError`, resumed. */
+  idleTimeoutMs?: number;
+  /** Backoff between the retries of listings and small reads (default lib/http's policy, bounded by `maxAttempts`). */
+  retry?: Partial<Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs" | "random">>;
+  /** Allow signed requests over plain http to a host other than this machine (default false: refused). */
+  allowInsecure?: boolean;
+}
+
+/** Default connect/headers timeout of S3 requests. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Default time without body data before a transfer counts as stalled. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+/** The retry policy for listings and small reads under `options`. */
+export function retryPolicyFrom(options: BucketOptions): RetryPolicy {
+  return { ...DEFAULT_RETRY, ...options.retry, retries: Math.max(0, (options.maxAttempts ?? 4) - 1) };
 }
 
 /** What `services().s3` holds. */
@@ -55,12 +75,21 @@ export function clientConfigFrom(options: BucketOptions): S3ClientConfig {
   registerSecret(options.credentials?.secretAccessKey);
   registerSecret(options.credentials?.sessionToken);
   const endpoint = options.endpoint ? validEndpoint(options.endpoint) : undefined;
+  if (endpoint && !options.anonymous && !options.allowInsecure && !isSafeTransport(new URL(endpoint))) {
+    throw new InvalidArgumentError(
+      `refusing to send signed S3 requests over plain http to ${new URL(endpoint).host}: the key id and replayable signed requests would travel unencrypted`,
+      "use an https endpoint, or pass allowInsecure: true if this network is trusted (anonymous access sends no keys)",
+    );
+  }
+  const timeoutMs = positive(options.timeoutMs, "timeoutMs") ?? DEFAULT_TIMEOUT_MS;
+  positive(options.idleTimeoutMs, "idleTimeoutMs");
   const config: S3ClientConfig = {
     region: options.region || "us-east-1",
     forcePathStyle: options.forcePathStyle ?? Boolean(endpoint),
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     maxAttempts: options.maxAttempts ?? 4,
+    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true },
   };
   if (endpoint) config.endpoint = endpoint;
   if (options.anonymous) {
@@ -72,6 +101,12 @@ export function clientConfigFrom(options: BucketOptions): S3ClientConfig {
     config.profile = options.profile;
   }
   return config;
+}
+
+function positive(value: number | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`${name} must be a positive number of milliseconds, not ${value}`, `e.g. ${name}: 30000`);
+  return value;
 }
 
 function validEndpoint(endpoint: string): string {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { isSafeTransport } from "../http/transport.js";
 import { InsecureConnectionError, MissingCredentialsError } from "./errors.js";
 
 /** A user name and password for one XNAT server. */
@@ -96,13 +97,7 @@ function readNetrc(file = join(homedir(), ".netrc")): string {
   }
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
-
-/** True when `url` is https, or http to this machine. */
-export function isSafeTransport(url: URL): boolean {
-  if (url.protocol === "https:") return true;
-  return url.protocol === "http:" && (LOOPBACK.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname));
-}
+export { isSafeTransport };
 
 /** Raises {@link InsecureConnectionError} unless credentials may travel to `url`. */
 export function assertSafeTransport(url: URL, allowInsecure = false): void {

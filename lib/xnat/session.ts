@@ -40,6 +40,10 @@ export interface SessionStats {
 export interface SessionOptions {
   /** Milliseconds to wait for response headers (default 30 s). */
   timeoutMs?: number;
+  /** Milliseconds without body data before a response counts as stalled (default 60 s); then `TimeoutError`, retried when safe. */
+  idleTimeoutMs?: number;
+  /** Retry policy of idempotent requests and searches (default lib/http's: 4 retries with backoff); `false` never retries. */
+  retry?: RetryPolicy | false;
   /** User-Agent header; must not look like a browser (XNAT would redirect instead of answering 401). */
   userAgent?: string;
 }
@@ -196,9 +200,10 @@ export class XnatSession {
       headers,
       body: req.body,
       idempotent: req.idempotent,
-      retry: req.retry,
+      retry: req.retry ?? this.#options.retry,
       acceptStatus,
       timeoutMs: this.#options.timeoutMs,
+      idleTimeoutMs: this.#options.idleTimeoutMs,
     });
     const setCookies = response.headers.getSetCookie?.() ?? [];
     this.#jar.update(setCookies);

@@ -31,35 +31,25 @@ interface Mode {
   flows: readonly Flow[];
   /** Flows expected to complete with correct results (the others may also stop with a typed error). */
   mustComplete?: readonly Flow[];
+  /** Flows that cannot complete under this mode and must stop with a typed error (never report success). */
+  mustFail?: readonly Flow[];
+  /** The error code a flow must stop with under this mode. */
+  expectCode?: Partial<Record<Flow, string>>;
   knownGaps?: Partial<Record<Flow, string>>;
   /** Flows whose typed error still lacks a hint (a known gap, listed in RELIABILITY.md). */
   hintGaps?: readonly Flow[];
 }
 
 const MODES: readonly Mode[] = [
-  { name: "503 on every request", spec: { errorRate: 1, errorStatuses: [503], retryAfterSeconds: 0 }, flows: ["xnat", "allen", "s3"], hintGaps: ["s3"] },
-  {
-    name: "HTML maintenance page (200) on every request",
-    spec: { maintenanceRate: 1 },
-    flows: ["xnat", "allen", "s3"],
-    knownGaps: { s3: "the S3 SDK reads the HTML listing as an empty one: download() reports success with 0 files" },
-  },
+  { name: "503 on every request", spec: { errorRate: 1, errorStatuses: [503], retryAfterSeconds: 0 }, flows: ["xnat", "allen", "s3"], expectCode: { s3: "E_S3" } },
+  { name: "HTML maintenance page (200) on every request", spec: { maintenanceRate: 1 }, flows: ["xnat", "allen", "s3"], mustFail: ["s3"], expectCode: { s3: "E_CONTENT" } },
   { name: "every body truncated", spec: { truncateRate: 1 }, flows: ["xnat", "allen", "s3"] },
   { name: "every connection dropped", spec: { dropRate: 1 }, flows: ["xnat", "allen", "s3"] },
-  {
-    name: "every object body dropped (listings intact)",
-    spec: { dropRate: 1, onlyPaths: S3_OBJECT_GET, exceptPaths: /\.xdlm\// },
-    flows: ["s3"],
-    knownGaps: { s3: "the failures carry a raw `Error: aborted`, not a NetworkError" },
-  },
-  {
-    name: "every body stalled",
-    spec: { stallRate: 1 },
-    flows: ["xnat", "allen", "s3"],
-    knownGaps: { xnat: "xnat.connect cannot set the idle timeout (60 s per attempt)", s3: "no idle timeout: the download waits for ever" },
-  },
+  { name: "every object body dropped (listings intact)", spec: { dropRate: 1, onlyPaths: S3_OBJECT_GET, exceptPaths: /\.xdlm\// }, flows: ["s3"], mustFail: ["s3"], expectCode: { s3: "E_NETWORK" } },
+  { name: "every manifest body dropped (listings and files intact)", spec: { dropRate: 1, onlyPaths: /\.xdlm\/[^/?]+\.json/ }, flows: ["s3"], mustFail: ["s3"], expectCode: { s3: "E_NETWORK" } },
+  { name: "every body stalled", spec: { stallRate: 1 }, flows: ["xnat", "allen", "s3"], mustFail: ["xnat", "allen", "s3"], expectCode: { xnat: "E_TIMEOUT", allen: "E_TIMEOUT", s3: "E_TIMEOUT" } },
   { name: "every answer 300 ms late, 100 ms timeout", spec: { slowMs: 300 }, flows: ["xnat", "allen"] },
-  { name: "every object corrupted", spec: { corruptRate: 1, corruptPaths: [S3_OBJECT_GET] }, flows: ["s3"] },
+  { name: "every object corrupted", spec: { corruptRate: 1, corruptPaths: [S3_OBJECT_GET] }, flows: ["s3"], mustFail: ["s3"] },
   { name: "every grid zip corrupted", spec: { corruptRate: 1, corruptPaths: /grid_data/ }, flows: ["allen"] },
   { name: "session expiring after every request", spec: { sessionExpiry: { requests: 1 } }, flows: ["xnat"], mustComplete: ["xnat"] },
   {
@@ -103,7 +93,7 @@ describe("reliability: the tutorial flows under each fault mode complete correct
     const slow = mode.spec.slowMs !== undefined;
     const patient = mode.mustComplete?.includes(flow);
     if (flow === "xnat") {
-      const cdb = await xnat.connect(endpoint, { user: xnatDemo.info.user, password: xnatDemo.info.password, timeoutMs: slow ? 100 : undefined });
+      const cdb = await xnat.connect(endpoint, { user: xnatDemo.info.user, password: xnatDemo.info.password, timeoutMs: slow ? 100 : undefined, idleTimeoutMs: 300, retry: patient ? PATIENT : FAST });
       try {
         const q1 = cdb.project("HCP_Q1");
         assert.deepEqual((await q1.subjects()).column("label").values, expected.labels);
@@ -118,7 +108,7 @@ describe("reliability: the tutorial flows under each fault mode complete correct
       const files = await allen.downloadGridFile(69855739, out, { api: endpoint, http });
       assert.deepEqual(Object.fromEntries(files.map((file) => [path.basename(file), md5(file)])), expected.grid);
     } else {
-      const bucket = s3.bucket(Q1_BUCKET, { ...s3.optionsFrom(s3Demo.info), endpoint, maxAttempts: patient ? 6 : 3 });
+      const bucket = s3.bucket(Q1_BUCKET, { ...s3.optionsFrom(s3Demo.info), endpoint, maxAttempts: patient ? 6 : 3, idleTimeoutMs: 300, retry: { baseDelayMs: 2, maxDelayMs: 20 } });
       try {
         const summary = await bucket.download(EVS, out, { concurrency: 4, retries: patient ? 6 : 2 });
         if (summary.failed > 0) throw summary.failures[0].error;
@@ -157,11 +147,14 @@ describe("reliability: the tutorial flows under each fault mode complete correct
           try {
             const outcome = await runFlow(flow, proxy.url, mode, out).then(() => undefined, (error: unknown) => error);
             if (mode.mustComplete?.includes(flow)) assert.equal(outcome, undefined, String(outcome));
-            else if (outcome !== undefined) {
+            else if (mode.mustFail?.includes(flow)) assert.notEqual(outcome, undefined, "reported success although no correct result could arrive");
+            if (outcome !== undefined && !mode.mustComplete?.includes(flow)) {
               assert.ok(isNeuroportalError(outcome), `not a typed error: ${outcome}`);
               assert.ok(!(outcome instanceof assert.AssertionError), `wrong results: ${outcome}`);
               const error = outcome as NeuroportalError;
               if (!mode.hintGaps?.includes(flow)) assert.ok(error.hint, `says what to do: ${error.message}`);
+              const code = mode.expectCode?.[flow];
+              if (code) assert.equal(error.code, code, error.message);
               assert.ok(/127\.0\.0\.1:\d+|s3:\/\/|q1\//.test(`${error.message} ${error.url ?? ""}`), `says where: ${error.message}`);
             }
             assertNothingWrong(flow, out);

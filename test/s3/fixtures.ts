@@ -38,9 +38,17 @@ export interface Fault {
   cutAfter?: number;
   /** Flip one byte of the body. */
   corrupt?: boolean;
+  /** Stop sending after this many body bytes and keep the connection open (a stalled body). */
+  stallAfter?: number;
+  /** Answer with this status and an HTML page instead of asking the upstream (200: a maintenance page). */
+  htmlStatus?: number;
+  /** Also damage requests other than GET (e.g. HEAD). */
+  anyMethod?: boolean;
   /** How many matching responses to damage (default 1; Infinity: all). */
   times?: number;
 }
+
+export const MAINTENANCE_PAGE = "<!DOCTYPE html><html><head><title>Down for maintenance</title></head><body><h1>We'll be back soon</h1></body></html>";
 
 /** A loopback proxy in front of the demo that damages chosen responses, and counts requests. */
 export async function faultProxy(upstream: string, faults: Fault[]): Promise<LoopbackServer & { requests: { method: string; path: string; range?: string }[] }> {
@@ -50,14 +58,26 @@ export async function faultProxy(upstream: string, faults: Fault[]): Promise<Loo
   const server = await listenLoopback((req, res) => {
     const requestPath = decodeURIComponent((req.url ?? "/").split("?")[0]);
     requests.push({ method: req.method ?? "", path: requestPath, range: req.headers.range });
-    const index = req.method === "GET" ? faults.findIndex((fault, i) => left[i] > 0 && fault.match(requestPath)) : -1;
+    const index = faults.findIndex((fault, i) => (req.method === "GET" || fault.anyMethod) && left[i] > 0 && fault.match(requestPath));
     const fault = index >= 0 ? faults[index] : undefined;
     if (fault) left[index]--;
+    if (fault?.htmlStatus !== undefined) {
+      req.resume();
+      res.writeHead(fault.htmlStatus, { "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(MAINTENANCE_PAGE) });
+      res.end(req.method === "HEAD" ? undefined : MAINTENANCE_PAGE);
+      return;
+    }
     const upstreamReq = http.request({ host: target.hostname, port: Number(target.port), method: req.method, path: req.url, headers: req.headers }, (upstreamRes) => {
       res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
       let sent = 0;
       let flipped = false;
       upstreamRes.on("data", (chunk: Buffer) => {
+        if (fault?.stallAfter !== undefined && sent + chunk.length > fault.stallAfter) {
+          if (sent < fault.stallAfter) res.write(chunk.subarray(0, fault.stallAfter - sent));
+          sent = fault.stallAfter;
+          upstreamRes.pause();
+          return;
+        }
         if (fault?.cutAfter !== undefined && sent + chunk.length > fault.cutAfter) {
           upstreamRes.destroy();
           res.write(chunk.subarray(0, fault.cutAfter - sent), () => res.socket?.destroy());
@@ -72,7 +92,9 @@ export async function faultProxy(upstream: string, faults: Fault[]): Promise<Loo
         sent += chunk.length;
         res.write(chunk);
       });
-      upstreamRes.on("end", () => res.end());
+      upstreamRes.on("end", () => {
+        if (fault?.stallAfter === undefined) res.end();
+      });
     });
     upstreamReq.on("error", () => res.destroy());
     req.pipe(upstreamReq);

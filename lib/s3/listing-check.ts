@@ -1,0 +1,36 @@
+import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-s3";
+import type { DeserializeMiddleware, HandlerExecutionContext } from "@smithy/types";
+import { Readable } from "node:stream";
+import { isNetworkError, UnexpectedContentError } from "../http/errors.js";
+import { describeBody } from "../http/request.js";
+import { readGuarded } from "./download.js";
+
+const LISTING_COMMAND = "ListObjectsV2Command";
+const LISTING_ROOT = /^\s*(<\?xml[^>]*\?>\s*)?<ListBucketResult[\s>]/;
+
+/**
+ * An SDK middleware that looks at the raw body of each successful listing before the SDK
+ * parses it: anything but a `ListBucketResult` document (a maintenance page served with 200, a
+ * captive portal, a cut document) raises {@link UnexpectedContentError} instead of being read as
+ * an empty listing. The body is buffered (listings are small) and handed on unchanged; a
+ * dropped read is rethrown raw so that the SDK retries it as before.
+ */
+export function listingCheck(bucket: string, idleTimeoutMs: number): DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes> {
+  return (next, context: HandlerExecutionContext) => async (args) => {
+    const result = await next(args);
+    if (context.commandName !== LISTING_COMMAND) return result;
+    const response = result.response as { statusCode?: number; body?: unknown };
+    if (!response || (response.statusCode ?? 200) >= 300 || !(response.body instanceof Readable)) return result;
+    const prefix = (args as { input?: { Prefix?: string } }).input?.Prefix ?? "";
+    const location = `s3://${bucket}/${prefix}`;
+    const body = await readGuarded(response.body, location, idleTimeoutMs).catch((error: unknown) => {
+      throw isNetworkError(error) && error.cause ? error.cause : error;
+    });
+    const head = body.subarray(0, 400).toString("utf8");
+    if (!LISTING_ROOT.test(head)) {
+      throw new UnexpectedContentError("an S3 listing (ListBucketResult XML)", describeBody(head), location, head.slice(0, 120), "the endpoint answered with something else (a maintenance or proxy page?); it was retried — try again later or check the endpoint");
+    }
+    response.body = Readable.from([body]);
+    return result;
+  };
+}
