@@ -4,6 +4,7 @@ import { InvalidArgumentError, NeuroportalError } from "../http/errors.js";
 import { DEFAULT_RETRY, NO_RETRY, retryDelay, sleep } from "../http/retry.js";
 import { isZipFormatError, readZip, resolveInside, ZipFormatError } from "../zip/index.js";
 import { AllenNotFoundError, isVolumeSizeError } from "./errors.js";
+import { assertWritableFolder, toLocalWriteError } from "../s3/local-write.js";
 import { writeFilesAtomically, PendingFile } from "./atomic.js";
 import { ATLAS_VOLUME_PATTERN, DEFAULT_API, DEFAULT_PAGE_ROWS, REFERENCE_SPACE_ID } from "./constants.js";
 import { fetchArchive, FetchArchiveOptions } from "./fetch-archive.js";
@@ -50,9 +51,11 @@ export interface AtlasDownloadOptions extends DownloadOptions {
  * file then rename). Members whose names would escape `outDir` raise UnsafePathError and
  * nothing is written. A damaged archive (bad CRC, truncated) raises {@link ZipFormatError}, a
  * `.mhd` whose `.raw` has the wrong size raises VolumeSizeError, each after the download was
- * tried again under the retry policy. Returns the paths written.
+ * tried again under the retry policy. A target folder that cannot be written raises
+ * `LocalWriteError` before the download starts. Returns the paths written.
  */
 export async function downloadAndExtract(url: string, outDir: string, options: ExtractOptions = {}): Promise<string[]> {
+  assertWritableFolder(outDir);
   const http = options.http ?? {};
   const policy = http.retry === false ? NO_RETRY : http.retry ?? DEFAULT_RETRY;
   for (let attempt = 0; ; attempt++) {
@@ -83,7 +86,9 @@ export async function extractArchive(archive: Uint8Array, outDir: string, option
   const targets = chosen.map((entry) => ({ entry, target: resolveInside(outDir, entry.name) }));
   const files: PendingFile[] = targets.map(({ entry, target }) => ({ path: target, data: entry.read() }));
   checkVolumePairs(files);
-  await fs.promises.mkdir(outDir, { recursive: true });
+  await fs.promises.mkdir(outDir, { recursive: true }).catch((error: unknown) => {
+    throw toLocalWriteError(error, outDir);
+  });
   await writeFilesAtomically(files);
   return targets.map(({ entry }) => path.join(outDir, ...entry.name.replace(/\\/g, "/").split("/").filter((p) => p && p !== ".")));
 }

@@ -1,4 +1,4 @@
-import { HttpError, NetworkError, NeuroportalError, TimeoutError, UnexpectedContentError } from "./errors.js";
+import { HttpError, InvalidArgumentError, NetworkError, NeuroportalError, TimeoutError, UnexpectedContentError } from "./errors.js";
 import { DEFAULT_RETRY, NO_RETRY, RetryPolicy, retryDelay, sleep } from "./retry.js";
 import { displayUrl } from "./redact.js";
 
@@ -78,6 +78,7 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
  * for callers that stream the body themselves (large downloads). Not retried.
  */
 export async function openResponse(url: string | URL, options: RequestOptions = {}): Promise<Response> {
+  assertNoUserInfo(url);
   const method = options.method ?? "GET";
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);
@@ -182,6 +183,21 @@ export function describeBody(text: string): string {
   if (head.startsWith("<")) return "XML";
   if (head.startsWith("{") || head.startsWith("[")) return "malformed JSON";
   return "text";
+}
+
+/** Refuses a URL that carries `user:password@` before any request (the password stays hidden). */
+function assertNoUserInfo(url: string | URL): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url));
+  } catch {
+    return;
+  }
+  if (!parsed.username && !parsed.password) return;
+  throw new InvalidArgumentError(
+    `the URL ${displayUrl(url)} contains a user name${parsed.password ? " and a password" : ""}`,
+    "remove them from the URL and pass credentials as options (e.g. xnat.connect(url, { user, password })), in the environment or in ~/.netrc",
+  );
 }
 
 const retryAfterByError = new WeakMap<NeuroportalError, string | null>();

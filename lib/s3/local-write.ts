@@ -49,17 +49,35 @@ export function toLocalWriteError(error: unknown, target: string): unknown {
 }
 
 /**
- * Makes sure `dir` exists (creating it) and accepts new files, before any request is made.
- * Raises {@link LocalWriteError} otherwise; a probe file is created and removed at once.
+ * Checks, before any request and without creating anything, that files can be written below
+ * `dir`: the folder (or, when it does not exist yet, its nearest existing parent) must be a
+ * folder this process may write to. Raises {@link LocalWriteError} otherwise.
  */
 export function assertWritableFolder(dir: string): void {
-  const folder = path.resolve(dir);
+  let folder = path.resolve(dir);
+  for (;;) {
+    const stat = statOf(folder);
+    if (stat) {
+      if (!stat.isDirectory()) throw new LocalWriteError(folder, "ENOTDIR");
+      try {
+        fs.accessSync(folder, fs.constants.W_OK | fs.constants.X_OK);
+      } catch (error) {
+        throw toLocalWriteError(error, folder);
+      }
+      return;
+    }
+    const parent = path.dirname(folder);
+    if (parent === folder) return;
+    folder = parent;
+  }
+}
+
+function statOf(file: string): fs.Stats | undefined {
   try {
-    fs.mkdirSync(folder, { recursive: true });
-    const probe = path.join(folder, `.neuroportal-write-check-${process.pid}-${Date.now()}`);
-    fs.writeFileSync(probe, "");
-    fs.rmSync(probe, { force: true });
+    return fs.statSync(file);
   } catch (error) {
-    throw toLocalWriteError(error, folder);
+    const code = (error as { code?: string }).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw toLocalWriteError(error, file);
   }
 }

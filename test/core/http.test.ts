@@ -4,6 +4,7 @@ import { listenLoopback, LoopbackServer } from "../../lib/demo/loopback.js";
 import { request, requestJson, requestText } from "../../lib/http/request.js";
 import {
   isHttpError,
+  isInvalidArgumentError,
   isNetworkError,
   isTimeoutError,
   isUnexpectedContentError,
@@ -160,6 +161,30 @@ describe("http: the request seam", () => {
     const error = await request(closed.url, { retry: false }).catch((e) => e);
     assert.ok(error instanceof NetworkError);
     assert.match(error.message, /nothing is listening/);
+  });
+});
+
+describe("http: URLs with user info", () => {
+  it("refuses user:password@ in a URL before any request, with the password hidden", async () => {
+    let hits = 0;
+    const server = await listenLoopback((_req, res) => {
+      hits++;
+      res.end("{}");
+    });
+    try {
+      const password = "Secr3t-In-Url-4711";
+      const url = server.url.replace("http://", `http://someone:${password}@`);
+      for (const call of [() => requestJson(url), () => request(url, { method: "POST", idempotent: true })]) {
+        const error = await call().catch((e) => e);
+        assert.ok(isInvalidArgumentError(error), String(error));
+        assert.match(error.message, /user name and a password/);
+        assert.ok(!`${error.message} ${error.hint} ${error.stack}`.includes(password));
+        assert.match(error.hint, /credentials/);
+      }
+      assert.equal(hits, 0, "nothing was sent");
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -395,37 +395,44 @@ describe("reliability: the catalogue of bad inputs (each with its typed error, a
   });
 
   describe("local files", () => {
-    it("C40 an unwritable target folder (a file in its place) → the download fails and writes nothing (Allen)", async () => {
+    it("C40 an unwritable target folder (a file in its place) → LocalWriteError before the download, nothing written (Allen)", async () => {
       const parent = dir();
       fs.writeFileSync(path.join(parent, "blocker"), "a file where the folder should be");
-      const error = await allen.downloadGridFile(69855739, path.join(parent, "blocker", "out"), { api }).catch((e) => e);
-      assert.ok(error instanceof Error);
+      const counting = await proxy(api, [{ match: () => true, rewrite: () => ({}) }]);
+      const error = await allen.downloadGridFile(69855739, path.join(parent, "blocker", "out"), { api: counting.url }).catch((e) => e);
+      assert.ok(s3.isLocalWriteError(error), String(error));
+      assert.match(error.message, /blocker/);
+      assert.ok(error.hint);
+      assert.equal([...counting.counts.values()].reduce((a, b) => a + b, 0), 0, "no request made");
       assert.deepEqual(filesUnder(parent), ["blocker"]);
     });
 
-    it("C41 an unwritable target folder → S3 download reports the file failed and writes nothing", async () => {
+    it("C41 an unwritable target folder → S3 download raises LocalWriteError before any request, writes nothing", async () => {
       const parent = dir();
       fs.writeFileSync(path.join(parent, "blocker"), "a file where the folder should be");
-      const outcome = await q1.download([`${MOTOR}EVs/lf.txt`], path.join(parent, "blocker")).then((summary) => summary, (e) => e);
-      assert.ok(outcome instanceof Error || outcome.failed === 1, String(outcome));
+      const error = await q1.download([`${MOTOR}EVs/lf.txt`], path.join(parent, "blocker")).catch((e) => e);
+      assert.ok(s3.isLocalWriteError(error), String(error));
+      assert.equal(error.code, "E_LOCAL_WRITE");
       assert.deepEqual(filesUnder(parent), ["blocker"]);
     });
 
-    it("C42 a full disk (writes fail part-way) during the Allen download → it fails and leaves nothing half-written", async () => {
+    it("C42 a full disk (writes fail part-way) during the Allen download → LocalWriteError, nothing half-written", async () => {
       const out = dir();
       const result = await runWithFileSizeLimit(64, ["allen", api, out]);
       assert.equal(result.ok, false);
-      assert.equal(result.error?.code, "EFBIG");
+      assert.equal(result.error?.code, "E_LOCAL_WRITE", JSON.stringify(result));
+      assert.ok(result.error?.typed);
       assert.deepEqual(filesUnder(out), [], "no final name and no temporary file left");
     });
 
-    it("C43 a full disk during the S3 task-folder download → big files fail, every file under a final name is complete", async () => {
+    it("C43 a full disk during the S3 task-folder download → big files fail with LocalWriteError, every file under a final name is complete", async () => {
       const manifest = (await q1.manifestEntries("q1/100307/")).filter((entry) => entry.key.startsWith(MOTOR));
       const out = dir();
       const result = await runWithFileSizeLimit(64, ["s3", Q1_BUCKET, MOTOR, out], { NEUROPORTAL_TEST_S3: JSON.stringify(s3Demo.info) });
       const big = manifest.filter((entry) => entry.size > 64 * 1024);
       assert.ok(big.length > 0);
       assert.equal(result.failed, big.length, JSON.stringify(result));
+      for (const failure of result.failures ?? []) assert.equal(failure.code, "E_LOCAL_WRITE", JSON.stringify(failure));
       const byKey = new Map(manifest.map((entry) => [entry.key, entry]));
       for (const file of filesUnder(out)) {
         const entry = byKey.get(file);
