@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { listenLoopback, type LoopbackServer } from "../../lib/demo/loopback.js";
 import { startXnatDemo, type XnatDemo } from "../../lib/demo/xnat/index.js";
-import { UnexpectedContentError } from "../../lib/http/errors.js";
+import { isTimeoutError, UnexpectedContentError } from "../../lib/http/errors.js";
+import { XNAT_LOGIN_PATHS } from "../../lib/demo/faults/index.js";
+import { tamperProxy } from "../reliability/tamper.js";
 import {
   AuthenticationError,
   InsecureConnectionError,
@@ -129,6 +131,22 @@ describe("xnat sessions against the demo ConnectomeDB", function () {
     await assert.rejects(cdb.project("HCP_Q1").subject("100307").experiment("100307_nope").xml(), NotFoundError);
     await assert.rejects(cdb.project("NO_SUCH_PROJECT").id(), NotFoundError);
     await cdb.close();
+  });
+
+  it("takes the idle timeout and the retry policy from connect(): a stalled body fails fast, retried exactly as asked", async () => {
+    const stalling = await tamperProxy(demo.info.url, [], { stallRate: 1, onlyPaths: /^\/data\/projects/, exceptPaths: XNAT_LOGIN_PATHS });
+    try {
+      const cdb = await connect(stalling.url, { ...login(), idleTimeoutMs: 200, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2, statuses: [503] } });
+      const started = Date.now();
+      const error = await cdb.projects().catch((e) => e);
+      assert.ok(isTimeoutError(error), String(error));
+      assert.equal(error.timeoutMs, 200);
+      assert.ok(Date.now() - started < 3000, "not the 60 s default");
+      assert.equal(stalling.faults!.stats().injected.stall, 2, "one try plus the one retry asked for");
+      await cdb.close().catch(() => undefined);
+    } finally {
+      await stalling.close();
+    }
   });
 
   it("refuses to send credentials over plain http to another host unless allowed", async () => {
