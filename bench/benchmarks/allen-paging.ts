@@ -26,11 +26,16 @@ async function allenWithRows(context: BenchContext, rows: number) {
   return { proxy, url, total: structures.length, close: server.close };
 }
 
-/** Asks the server for every page once, untimed, so that its JIT is warm for both sides. */
+/**
+ * Asks the server for every page once in each paging spelling (the seed's `startRow`/`numRows`
+ * and the `start_row`/`num_rows` neuroportal sends), untimed, so that its JIT is warm for both sides.
+ */
 async function warmUp(url: string, total: number): Promise<void> {
-  for (let start = 0; start < total; start += 2000) {
-    const response = await fetch(`${url}&startRow=${start}&numRows=2000`);
-    await response.arrayBuffer();
+  for (const [start, rows] of [["startRow", "numRows"], ["start_row", "num_rows"]]) {
+    for (let first = 0; first < total; first += 2000) {
+      const response = await fetch(`${url}&${start}=${first}&${rows}=2000`);
+      await response.arrayBuffer();
+    }
   }
 }
 
