@@ -74,7 +74,7 @@ describe("s3: reliability (listings, small reads, timeouts, errors, local writes
       const error = await q1.download("q1/100307/NoSuchFolder/", temp.dir).catch((e) => e);
       assert.ok(s3.isS3NotFoundError(error), String(error));
       assert.match(error.message, /q1\/100307\/NoSuchFolder\//);
-      assert.match(error.hint, /allowEmpty/);
+      assert.match(error.hint ?? "", /allowEmpty/);
       const summary = await q1.download("q1/100307/NoSuchFolder/", temp.dir, { allowEmpty: true });
       assert.equal(summary.ok, true);
       assert.equal(summary.files.length, 0);
@@ -171,7 +171,7 @@ describe("s3: reliability (listings, small reads, timeouts, errors, local writes
       assert.ok(s3.isS3Error(error), String(error));
       assert.equal(error.status, 503);
       assert.match(error.message, /ServiceUnavailable \(HTTP 503\)/);
-      assert.match(error.hint, /try again later/);
+      assert.match(error.hint ?? "", /try again later/);
       const got = await bucket.getText(`${EVS}lf.txt`).catch((e) => e);
       assert.ok(s3.isS3Error(got) && /ServiceUnavailable/.test(got.message) && got.hint, String(got));
     });
