@@ -195,7 +195,7 @@ export const s3Download: Benchmark = {
         goal: "reported (no goal set)",
         met: null,
       });
-      notes.push(`${s.name}: neuroportal process start-up before the download (Node, package import) ${ours.report.startupSeconds?.toFixed(2)} s; in-process download ${ours.measurement.seconds.toFixed(2)} s (warm-free, first call).`);
+      notes.push(`${s.name}: neuroportal process start-up before the download (Node, package import) ${ours.report.startupSeconds?.toFixed(2)} s; in-process download ${ours.measurement.seconds.toFixed(2)} s (first call in a fresh process).`);
       const points = { neuroportal: [] as ScalePoint[], rclone: [] as ScalePoint[] };
       for (const factor of [0.25, 1, 4]) {
         const set = s.sets.get(factor)!;

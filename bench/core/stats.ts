@@ -59,14 +59,17 @@ export function scalingOf(benchmark: string, tool: string, points: ScalePoint[],
   const first = sorted[0];
   const last = sorted[sorted.length - 1];
   const span = Math.log(last.factor / first.factor);
-  const timeExponent = span > 0 ? Math.log(last.seconds / Math.max(first.seconds, 1e-9)) / span : NaN;
+  const exponent = (a: ScalePoint, b: ScalePoint) => Math.log(b.seconds / Math.max(a.seconds, 1e-9)) / Math.log(b.factor / a.factor);
+  const timeExponent = span > 0 ? exponent(first, last) : NaN;
+  const segmentExponents = sorted.slice(1).map((point, i) => exponent(sorted[i], point));
   const memoryGrowth = first.peakRssMb && last.peakRssMb ? last.peakRssMb / first.peakRssMb : null;
   return {
     benchmark,
     tool,
     points: sorted,
     timeExponent,
-    linear: timeExponent <= 1.15,
+    segmentExponents,
+    linear: [timeExponent, ...segmentExponents].every((e) => e <= 1.15),
     memoryGrowth,
     memoryFlat: memoryGrowth === null ? null : memoryGrowth <= 1.5,
     memoryExpectation,

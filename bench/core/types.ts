@@ -57,7 +57,9 @@ export interface ScalingRow {
   points: ScalePoint[];
   /** Exponent of time against size between the smallest and largest size (1 = linear). */
   timeExponent: number;
-  /** True when time grows at most linearly (exponent <= 1.15). */
+  /** The exponent between each pair of neighbouring sizes (1/4 to 1x, 1x to 4x). */
+  segmentExponents: number[];
+  /** True when time grows at most linearly overall and between neighbouring sizes (every exponent <= 1.15). */
   linear: boolean;
   /** Peak memory at the largest size divided by peak memory at the smallest. */
   memoryGrowth: number | null;
