@@ -6,6 +6,7 @@ import { IntegrityError, NetworkError, isNetworkError, isNeuroportalError, isTim
 import { etagIsMd5 } from "./entries.js";
 import { droppedConnectionError, isDroppedConnection, isS3Error } from "./errors.js";
 import { isLocalWriteFailure, toLocalWriteError } from "./local-write.js";
+import { DEFAULT_IDLE_TIMEOUT_MS } from "./options.js";
 import { hashFile, md5OfFile } from "./manifest.js";
 import { localPathFor } from "./paths.js";
 import { mapLimit } from "./pool.js";
@@ -74,8 +75,6 @@ export interface DownloadOptions {
   /** Accept a prefix that holds no object (default false: `S3Error` with code `E_S3_NOT_FOUND`). */
   allowEmpty?: boolean;
 }
-
-const DEFAULT_IDLE_MS = 60_000;
 
 /** Expected MD5 per key, from `.xdlm` manifests. */
 export type ChecksumIndex = ReadonlyMap<string, string>;
@@ -246,7 +245,7 @@ async function transferToPart(
         resumed = false;
       }
       const location = response.location ?? object.key;
-      await appendBody(response.body, part, offset > 0, options.signal, options.idleTimeoutMs ?? DEFAULT_IDLE_MS, location, (chunk) => {
+      await appendBody(response.body, part, offset > 0, options.signal, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, location, (chunk) => {
         hash?.update(chunk);
         received.bytes += chunk.length;
         counted.bytes += chunk.length;

@@ -6,7 +6,7 @@ import { describeBody } from "../http/request.js";
 import { readGuarded } from "./download.js";
 
 const LISTING_COMMAND = "ListObjectsV2Command";
-const LISTING_ROOT = /^\s*(<\?xml[^>]*\?>\s*)?<ListBucketResult[\s>]/;
+const LISTING_ROOT = /^\uFEFF?\s*(<\?xml[^>]*\?>\s*)?<ListBucketResult[\s>]/;
 
 /**
  * An SDK middleware that looks at the raw body of each successful listing before the SDK
