@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { toLocalWriteError } from "../s3/local-write.js";
+import { LocalWriteError, toLocalWriteError } from "../s3/local-write.js";
 
 /** A file to be written: absolute target path and content. */
 export interface PendingFile {
@@ -16,6 +16,9 @@ export interface PendingFile {
  * raise `LocalWriteError` naming the path.
  */
 export async function writeFilesAtomically(files: readonly PendingFile[]): Promise<void> {
+  for (const file of files) {
+    if (fs.statSync(file.path, { throwIfNoEntry: false })?.isDirectory()) throw new LocalWriteError(file.path, "EISDIR");
+  }
   const temps: { temp: string; target: string }[] = [];
   let current = "";
   try {

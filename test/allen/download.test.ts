@@ -5,6 +5,7 @@ import * as allen from "../../lib/allen/index.js";
 import { startAllenDemo } from "../../lib/demo/allen/index.js";
 import type { LoopbackServer } from "../../lib/demo/loopback.js";
 import { isHttpError, isNetworkError, isUnsafePathError } from "../../lib/http/errors.js";
+import { isLocalWriteError } from "../../lib/s3/local-write.js";
 import { createZip } from "../../lib/zip/index.js";
 import { listFiles, NO_RETRY_HTTP, sendBytes, serve, tempDir } from "./helpers.js";
 
@@ -78,6 +79,16 @@ describe("allen: downloads against the demo service", () => {
     await assert.rejects(allen.downloadAtlasVolume(dir, { api, referenceSpaceId: 99 }), (e: unknown) => allen.isAllenNotFoundError(e) && /reference space 99 does not exist/.test((e as Error).message));
     await assert.rejects(allen.downloadAtlasVolume(dir, { api, pattern: "*nothing.zip" }), (e: unknown) => allen.isAllenNotFoundError(e) && /no well-known file matching \*nothing\.zip/.test((e as Error).message));
     assert.deepEqual(listFiles(dir), []);
+  });
+
+  it("a folder standing where a member goes → LocalWriteError (EISDIR) before anything is renamed: no header without its data", async () => {
+    fs.writeFileSync(path.join(dir, "energy.mhd"), "older header");
+    fs.mkdirSync(path.join(dir, "energy.raw"));
+    const error = await allen.downloadGridFile(69855739, dir, { api }).catch((e) => e);
+    assert.ok(isLocalWriteError(error) && error.osCode === "EISDIR", String(error));
+    assert.match(error.message, /energy\.raw/);
+    assert.deepEqual(listFiles(dir), ["energy.mhd"]);
+    assert.equal(fs.readFileSync(path.join(dir, "energy.mhd"), "utf8"), "older header");
   });
 
   it("rejects bad arguments before any request", async () => {
