@@ -25,6 +25,8 @@ export {
   isUnsafePathError,
   isIntegrityError,
 } from "./http/errors.js";
+export { LocalWriteError, isLocalWriteError } from "./files/index.js";
+export { mapLimit } from "./concurrency/index.js";
 export * as allen from "./allen/index.js";
 export * as xnat from "./xnat/index.js";
 export * as s3 from "./s3/index.js";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LocalWriteError, toLocalWriteError } from "../s3/local-write.js";
+import { LocalWriteError, toLocalWriteError } from "../files/local-write.js";
 
 /** A file to be written: absolute target path and content. */
 export interface PendingFile {

@@ -4,7 +4,7 @@ import { InvalidArgumentError, NeuroportalError } from "../http/errors.js";
 import { DEFAULT_RETRY, NO_RETRY, retryDelay, sleep } from "../http/retry.js";
 import { isZipFormatError, readZip, resolveInside, ZipFormatError } from "../zip/index.js";
 import { AllenNotFoundError, isVolumeSizeError } from "./errors.js";
-import { assertWritableFolder, toLocalWriteError } from "../s3/local-write.js";
+import { assertWritableFolder, toLocalWriteError } from "../files/local-write.js";
 import { writeFilesAtomically, PendingFile } from "./atomic.js";
 import { ATLAS_VOLUME_PATTERN, DEFAULT_API, DEFAULT_PAGE_ROWS, REFERENCE_SPACE_ID } from "./constants.js";
 import { fetchArchive, FetchArchiveOptions } from "./fetch-archive.js";

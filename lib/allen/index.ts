@@ -19,3 +19,4 @@ export { slice, valueRange, maskNoData, hasData, unionize, NO_DATA } from "./vol
 export type { SliceAxis, SliceOptions, ValueRange, StructureSummary } from "./volume.js";
 export { RmaError, IncompletePagingError, MetaImageError, VolumeSizeError, AllenNotFoundError, isRmaError, isIncompletePagingError, isMetaImageError, isVolumeSizeError, isAllenNotFoundError } from "./errors.js";
 export { ZipFormatError, isZipFormatError } from "../zip/index.js";
+export { LocalWriteError, isLocalWriteError } from "../files/index.js";

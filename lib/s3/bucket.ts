@@ -8,11 +8,11 @@ import { compareKeys, entriesToFrame, etagIsMd5, S3Entry, unquote } from "./entr
 import { S3Error, toS3Error } from "./errors.js";
 import { DownloadOptions, DownloadSummary, downloadObjects, ObjectGetter, readGuarded, RemoteObject } from "./download.js";
 import { listingCheck } from "./listing-check.js";
-import { assertWritableFolder } from "./local-write.js";
+import { assertWritableFolder } from "../files/local-write.js";
 import { ManifestEntry, manifestToFrame, parseManifest } from "./manifest.js";
 import { BucketOptions, clientConfigFrom, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, optionsFrom, retryPolicyFrom, S3ServiceInfo } from "./options.js";
 import { localPathFor } from "./paths.js";
-import { mapLimit } from "./pool.js";
+import { mapLimit } from "../concurrency/map-limit.js";
 
 /** Options of listings. */
 export interface ListOptions {

@@ -5,11 +5,11 @@ import { Readable } from "node:stream";
 import { IntegrityError, NetworkError, isNetworkError, isNeuroportalError, isTimeoutError, TimeoutError } from "../http/errors.js";
 import { etagIsMd5 } from "./entries.js";
 import { droppedConnectionError, isDroppedConnection, isS3Error } from "./errors.js";
-import { isLocalWriteFailure, toLocalWriteError } from "./local-write.js";
+import { isLocalWriteFailure, toLocalWriteError } from "../files/local-write.js";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "./options.js";
 import { hashFile, md5OfFile } from "./manifest.js";
 import { localPathFor } from "./paths.js";
-import { mapLimit } from "./pool.js";
+import { mapLimit } from "../concurrency/map-limit.js";
 
 /** An object to fetch: its key and what the listing says about it. */
 export interface RemoteObject {

@@ -11,5 +11,5 @@ export { downloadObjects } from "./download.js";
 export type { DownloadOptions, DownloadProgress, DownloadSummary, DownloadedFile, RemoteObject, ObjectGetter, VerifiedBy } from "./download.js";
 export { localPathFor } from "./paths.js";
 export { S3Error, DownloadIncompleteError, toS3Error, isS3Error, isS3AccessError, isS3NotFoundError, isDownloadIncompleteError } from "./errors.js";
-export { LocalWriteError, isLocalWriteError, assertWritableFolder } from "./local-write.js";
+export { LocalWriteError, isLocalWriteError, assertWritableFolder } from "../files/index.js";
 export { DEFAULT_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS } from "./options.js";

@@ -5,7 +5,7 @@ import * as allen from "../../lib/allen/index.js";
 import { startAllenDemo } from "../../lib/demo/allen/index.js";
 import type { LoopbackServer } from "../../lib/demo/loopback.js";
 import { isHttpError, isNetworkError, isUnsafePathError } from "../../lib/http/errors.js";
-import { isLocalWriteError } from "../../lib/s3/local-write.js";
+import { isLocalWriteError } from "../../lib/files/local-write.js";
 import { createZip } from "../../lib/zip/index.js";
 import { listFiles, NO_RETRY_HTTP, sendBytes, serve, tempDir } from "./helpers.js";
 

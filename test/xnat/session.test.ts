@@ -18,7 +18,7 @@ import {
   fromNetrcText,
   netrcEntryFor,
 } from "../../lib/xnat/index.js";
-import { mapLimit } from "../../lib/xnat/concurrency.js";
+import { mapLimit } from "../../lib/concurrency/map-limit.js";
 
 describe("xnat sessions against the demo ConnectomeDB", function () {
   let demo: XnatDemo;
