@@ -21,6 +21,7 @@ const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** The number a text spells, or NaN. */
 export function toNumber(text: string): number {
+  if (text === "") return NaN;
   const trimmed = text.trim();
   return NUMERIC.test(trimmed) ? Number(trimmed) : NaN;
 }
@@ -31,36 +32,67 @@ export function toNumber(text: string): number {
  */
 export function toDocumentFields(document: XmlDocument): DocumentField[] {
   const rows: DocumentField[] = [];
-  const visit = (element: XmlElement, groups: string[], paths: string[]) => {
-    for (const [name, text] of Object.entries(element.attributes)) {
-      if (isNamespaceAttribute(name)) continue;
-      rows.push({ group: groups.join("/"), field: `@${name}`, value: toNumber(text), text, path: [...paths, `@${name}`].join("/") });
-    }
-    const children = childElements(element);
-    const counts = new Map<string, number>();
-    for (const child of children) counts.set(child.name, (counts.get(child.name) ?? 0) + 1);
-    const seen = new Map<string, number>();
-    for (const child of children) {
-      const index = (seen.get(child.name) ?? 0) + 1;
-      seen.set(child.name, index);
-      const suffix = (counts.get(child.name) ?? 0) > 1 ? `[${index}]` : "";
-      const childPaths = [...paths, `${child.name}${suffix}`];
-      if (childElements(child).length === 0) {
-        for (const [name, text] of Object.entries(child.attributes)) {
-          if (isNamespaceAttribute(name)) continue;
-          rows.push({ group: [...groups, `${child.local}${suffix}`].join("/"), field: `@${name}`, value: toNumber(text), text, path: [...childPaths, `@${name}`].join("/") });
-        }
-        const text = textOf(child);
-        if (text !== "" || Object.keys(child.attributes).length === 0) {
-          rows.push({ group: groups.join("/"), field: `${child.local}${suffix}`, value: toNumber(text), text, path: childPaths.join("/") });
-        }
-      } else {
-        visit(child, [...groups, `${child.local}${suffix}`], childPaths);
+  visitFields(document.root, "", "", rows);
+  return rows;
+}
+
+const join = (head: string, tail: string): string => (head === "" ? tail : `${head}/${tail}`);
+
+function pushAttributes(element: XmlElement, group: string, path: string, rows: DocumentField[]): void {
+  const attributes = element.attributes;
+  for (const name in attributes) {
+    if (isNamespaceAttribute(name)) continue;
+    const text = attributes[name];
+    const field = `@${name}`;
+    rows.push({ group, field, value: toNumber(text), text, path: join(path, field) });
+  }
+}
+
+function hasChildElement(element: XmlElement): boolean {
+  for (const child of element.children) if (child.kind === "element") return true;
+  return false;
+}
+
+function hasAttributes(element: XmlElement): boolean {
+  for (const _ in element.attributes) return true;
+  return false;
+}
+
+function visitFields(element: XmlElement, group: string, path: string, rows: DocumentField[]): void {
+  pushAttributes(element, group, path, rows);
+  const children = childElements(element);
+  let counts: Map<string, number> | undefined;
+  for (let i = 1; i < children.length; i++) {
+    const name = children[i].name;
+    for (let j = 0; j < i; j++) {
+      if (children[j].name === name) {
+        counts ??= new Map();
+        break;
       }
     }
-  };
-  visit(document.root, [], []);
-  return rows;
+    if (counts) break;
+  }
+  if (counts) for (const child of children) counts.set(child.name, (counts.get(child.name) ?? 0) + 1);
+  const seen = counts ? new Map<string, number>() : undefined;
+  for (const child of children) {
+    let suffix = "";
+    if (counts && seen) {
+      const index = (seen.get(child.name) ?? 0) + 1;
+      seen.set(child.name, index);
+      if ((counts.get(child.name) ?? 0) > 1) suffix = `[${index}]`;
+    }
+    const childPath = join(path, `${child.name}${suffix}`);
+    const childGroup = join(group, `${child.local}${suffix}`);
+    if (!hasChildElement(child)) {
+      pushAttributes(child, childGroup, childPath, rows);
+      const text = textOf(child);
+      if (text !== "" || !hasAttributes(child)) {
+        rows.push({ group, field: `${child.local}${suffix}`, value: toNumber(text), text, path: childPath });
+      }
+    } else {
+      visitFields(child, childGroup, childPath, rows);
+    }
+  }
 }
 
 const TIDY_COLUMNS = ["group", "field", "value", "text", "path"] as const;
@@ -100,7 +132,7 @@ export function toWideTable(documents: readonly { leading: Record<string, string
   const rows = documents.map((doc) => {
     const row: Record<string, string> = { ...doc.leading };
     for (const field of doc.fields) {
-      const column = wideColumnOf(field);
+      const column = field.group === "" ? field.field : `${field.group}/${field.field}`;
       if (leadingColumns.has(column)) continue;
       add(column);
       row[column] = field.text;
@@ -109,18 +141,26 @@ export function toWideTable(documents: readonly { leading: Record<string, string
   });
   const types: ColumnTypes = {};
   for (const column of columns) {
-    if (leadingColumns.has(column)) {
+    if (leadingColumns.has(column) || IDENTIFIER.test(column)) {
       types[column] = "string";
       continue;
     }
-    const values = rows.map((row) => row[column] ?? "").filter((text) => text.trim() !== "");
-    if (IDENTIFIER.test(column)) {
-      types[column] = "string";
-      continue;
-    }
-    types[column] = values.length > 0 && values.every((text) => !Number.isNaN(toNumber(text))) ? "number" : "string";
+    types[column] = isNumericColumn(rows, column) ? "number" : "string";
   }
   return { columns, types, rows };
+}
+
+function isNumericColumn(rows: readonly Record<string, string>[], column: string): boolean {
+  let any = false;
+  for (const row of rows) {
+    const text = row[column];
+    if (text === undefined || text === "") continue;
+    const trimmed = text.trim();
+    if (trimmed === "") continue;
+    if (!NUMERIC.test(trimmed)) return false;
+    any = true;
+  }
+  return any;
 }
 
 /** Columns that hold identifiers stay text even when they look numeric (subject labels such as 100307). */

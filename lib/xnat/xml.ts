@@ -67,32 +67,43 @@ export function parseXml(text: string, source = "the server"): XmlDocument {
 type RawNode = Record<string, unknown>;
 
 function elementNameOf(node: RawNode): string | undefined {
-  return Object.keys(node).find((key) => key !== ":@" && key !== "#text");
+  for (const key in node) if (key !== ":@" && key !== "#text") return key;
+  return undefined;
 }
 
 function toElement(node: RawNode, parent: XmlElement | undefined, scope: Record<string, string>, declared: Record<string, string>): XmlElement {
   const name = elementNameOf(node)!;
   const attributes: Record<string, string> = {};
-  for (const [key, value] of Object.entries((node[":@"] as Record<string, unknown>) ?? {})) attributes[key] = String(value);
-  const inScope = { ...scope };
-  for (const [key, value] of Object.entries(attributes)) {
-    if (key === "xmlns" || key.startsWith("xmlns:")) {
-      const prefix = key === "xmlns" ? "" : key.slice(6);
-      inScope[prefix] = value === "" && prefix !== "" ? `prefix:${prefix}` : value;
-      if (!(prefix in declared)) declared[prefix] = inScope[prefix];
+  const raw = node[":@"] as Record<string, unknown> | undefined;
+  let inScope = scope;
+  if (raw !== undefined) {
+    for (const key in raw) {
+      const value = String(raw[key]);
+      attributes[key] = value;
+      if (key === "xmlns" || key.startsWith("xmlns:")) {
+        if (inScope === scope) inScope = { ...scope };
+        const prefix = key === "xmlns" ? "" : key.slice(6);
+        inScope[prefix] = value === "" && prefix !== "" ? `prefix:${prefix}` : value;
+        if (!(prefix in declared)) declared[prefix] = inScope[prefix];
+      }
     }
   }
   const colon = name.indexOf(":");
   const prefix = colon >= 0 ? name.slice(0, colon) : "";
   const local = colon >= 0 ? name.slice(colon + 1) : name;
   const namespace = inScope[prefix] ?? (prefix ? `prefix:${prefix}` : "");
-  const element: XmlElement = { kind: "element", name, prefix, local, namespace, attributes, children: [], parent };
-  for (const child of (node[name] as RawNode[]) ?? []) {
-    if ("#text" in child) {
-      const text = String(child["#text"]);
-      if (text !== "") element.children.push({ kind: "text", text, parent: element });
-    } else if (elementNameOf(child) !== undefined) {
-      element.children.push(toElement(child, element, inScope, declared));
+  const children: XmlNode[] = [];
+  const element: XmlElement = { kind: "element", name, prefix, local, namespace, attributes, children, parent };
+  const rawChildren = node[name] as RawNode[] | undefined;
+  if (rawChildren !== undefined) {
+    for (const child of rawChildren) {
+      const text = child["#text"];
+      if (text !== undefined) {
+        const value = String(text);
+        if (value !== "") children.push({ kind: "text", text: value, parent: element });
+      } else if (elementNameOf(child) !== undefined) {
+        children.push(toElement(child, element, inScope, declared));
+      }
     }
   }
   return element;
@@ -101,7 +112,12 @@ function toElement(node: RawNode, parent: XmlElement | undefined, scope: Record<
 /** The concatenated text of an element and its descendants. */
 export function textOf(node: XmlNode): string {
   if (node.kind === "text") return node.text;
-  return node.children.map(textOf).join("");
+  const children = node.children;
+  if (children.length === 0) return "";
+  if (children.length === 1) return textOf(children[0]);
+  let text = "";
+  for (const child of children) text += textOf(child);
+  return text;
 }
 
 /** The namespace of a qualified attribute name on `element` ("" for unprefixed attributes). */
