@@ -69,13 +69,29 @@ function route(data: AllenDemoData, pathname: string, params: Map<string, string
   sendEnvelopeError(res, 404, `no such resource: ${pathname}`);
 }
 
+/** Serialized answers per query and page, most recently used last; the catalog never changes, so an answer never goes stale. */
+const answerCache = new WeakMap<AllenDemoData, Map<string, Buffer>>();
+const ANSWER_CACHE_ENTRIES = 128;
+
 function answerQuery(data: AllenDemoData, res: http.ServerResponse, format: string, query: RmaQuery, notFound?: string): void {
   if (format !== "json") throw new RmaRequestError(`the demo server answers .json only, not .${format}`);
+  let answers = answerCache.get(data);
+  if (!answers) answerCache.set(data, (answers = new Map()));
+  const key = JSON.stringify(query);
+  const cached = answers.get(key);
+  if (cached) {
+    answers.delete(key);
+    answers.set(key, cached);
+    return sendBody(res, 200, cached);
+  }
   const records = data.catalog.get(query.model);
   if (!records) throw new RmaRequestError(`unknown model ${query.model}; the demo knows ${[...data.catalog.keys()].join(", ")}`);
   const result = evaluate(records, query);
   if (notFound && result.totalRows === 0) return sendEnvelopeError(res, 404, notFound);
-  sendJson(res, 200, { success: true, id: 0, start_row: result.startRow, num_rows: result.rows.length, total_rows: result.totalRows, msg: result.rows });
+  const body = Buffer.from(JSON.stringify({ success: true, id: 0, start_row: result.startRow, num_rows: result.rows.length, total_rows: result.totalRows, msg: result.rows }));
+  if (answers.size >= ANSWER_CACHE_ENTRIES) answers.delete(answers.keys().next().value!);
+  answers.set(key, body);
+  sendBody(res, 200, body);
 }
 
 /** The flat Structure rows of one graph as the nested tree `structure_graph_download` answers (roots with `children`). */
@@ -92,9 +108,12 @@ function nestStructures(rows: readonly Record<string, unknown>[]): Record<string
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": text.length });
-  res.end(res.req?.method === "HEAD" ? undefined : text);
+  sendBody(res, status, Buffer.from(JSON.stringify(body)));
+}
+
+function sendBody(res: http.ServerResponse, status: number, body: Buffer): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": body.length });
+  res.end(res.req?.method === "HEAD" ? undefined : body);
 }
 
 /** The RMA failure envelope: `success: false` with the reason in `msg`. */
