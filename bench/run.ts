@@ -39,10 +39,11 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
   try {
     for (const benchmark of selected) {
       const begun = Date.now();
+      const loadStart = os.loadavg()[0];
       context.log(`${benchmark.id}: start`);
       try {
         const result = await benchmark.run(context);
-        outcomes.push({ id: benchmark.id, title: benchmark.title, ...result, seconds: (Date.now() - begun) / 1000 });
+        outcomes.push({ id: benchmark.id, title: benchmark.title, ...result, seconds: (Date.now() - begun) / 1000, load: { start: loadStart, end: os.loadavg()[0] } });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         context.log(`${benchmark.id}: FAILED: ${message}`);

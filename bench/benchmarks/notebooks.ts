@@ -1,3 +1,4 @@
+import * as os from "node:os";
 import * as path from "node:path";
 import { runNotebook } from "../../lib/notebooks/run.js";
 import { jupyterEnv, tutorialNotebooks, PACKAGE_ROOT } from "../../lib/notebooks/toolchain.js";
@@ -54,6 +55,7 @@ export const notebooks: Benchmark = {
     if (chosen.length === 0) throw new Error("no tutorial notebooks in notebooks/");
     const outDir = context.folder("notebooks");
     for (const file of chosen) {
+      const loadBefore = os.loadavg()[0];
       const run = await runNotebook(file, { outDir, env, html: false });
       const name = path.basename(file);
       if (run.status !== "ok") throw new Error(`${name} failed at cell ${run.failedCell}: ${run.log.slice(-600)}`);
@@ -68,7 +70,7 @@ export const notebooks: Benchmark = {
         ratio: null,
         goal: `< ${NOTEBOOK_GOAL_S} s`,
         met,
-        note: met ? undefined : `slowest cells: ${slowest}`,
+        note: met ? undefined : `slowest cells: ${slowest}; 1-minute load average ${loadBefore.toFixed(1)} before and ${os.loadavg()[0].toFixed(1)} after the run on ${os.availableParallelism()} CPUs`,
       });
       notes.push(`${name}: ${run.seconds.toFixed(1)} s; slowest cells ${slowest}.`);
     }

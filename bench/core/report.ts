@@ -96,7 +96,8 @@ export function renderMarkdown(report: BenchReport): string {
   for (const outcome of report.benchmarks) {
     if (!outcome.notes.length && !outcome.error) continue;
     lines.push("");
-    lines.push(`### ${outcome.title} (${outcome.seconds.toFixed(1)} s)`);
+    const load = outcome.load ? `, 1-minute load average ${outcome.load.start.toFixed(1)} at the start and ${outcome.load.end.toFixed(1)} at the end` : "";
+    lines.push(`### ${outcome.title} (${outcome.seconds.toFixed(1)} s${load})`);
     lines.push("");
     if (outcome.error) lines.push(`- Did not run: ${outcome.error}`);
     for (const note of outcome.notes) lines.push(`- ${note}`);

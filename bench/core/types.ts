@@ -77,6 +77,8 @@ export interface BenchmarkOutcome {
   scaling: ScalingRow[];
   /** Extra figures (documents per second, requests made, ...) and observations. */
   notes: string[];
+  /** The 1-minute load average when the benchmark started and ended (other work on the machine). */
+  load?: { start: number; end: number };
   /** Set when the benchmark could not run; the table then says so. */
   error?: string;
   seconds: number;
