@@ -269,6 +269,10 @@ async function transferToPart(
   return { md5: hash?.digest("hex"), resumed };
 }
 
+/** Body chunks are gathered up to this size, or for at most this long, before each write: fewer, larger writes, and a stalled body still reaches the disk (resume loses nothing). */
+const WRITE_BATCH_BYTES = 1 << 20;
+const WRITE_BATCH_MS = 20;
+
 /**
  * Streams a body to the end of `file` with backpressure. Whatever arrived before an error or an
  * abort is flushed to disk before the error propagates, so a resume loses nothing.
@@ -283,12 +287,35 @@ async function appendBody(body: Readable, file: string, append: boolean, signal:
   const abort = () => body.destroy(signal?.reason instanceof Error ? signal.reason : new DOMException("This operation was aborted", "AbortError"));
   signal?.addEventListener("abort", abort, { once: true });
   const idle = setTimeout(() => body.destroy(new TimeoutError(location, idleTimeoutMs, "idle")), idleTimeoutMs);
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flush = (): boolean => {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    if (pendingBytes === 0 || out.destroyed) return true;
+    const batch = pending;
+    pending = [];
+    pendingBytes = 0;
+    out.cork();
+    let ok = true;
+    for (const chunk of batch) ok = out.write(chunk);
+    out.uncork();
+    return ok;
+  };
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       idle.refresh();
       signal?.throwIfAborted();
       onChunk(chunk);
-      if (!out.write(chunk)) await drained(out);
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= WRITE_BATCH_BYTES) {
+        if (!flush()) await drained(out);
+      } else {
+        flushTimer ??= setTimeout(flush, WRITE_BATCH_MS);
+        if (out.writableNeedDrain) await drained(out);
+      }
       if (writeError) throw writeError;
     }
     signal?.throwIfAborted();
@@ -297,6 +324,8 @@ async function appendBody(body: Readable, file: string, append: boolean, signal:
   } finally {
     clearTimeout(idle);
     signal?.removeEventListener("abort", abort);
+    if (!writeError) flush();
+    clearTimeout(flushTimer);
     await new Promise<void>((resolve, reject) => {
       if (out.destroyed) return resolve();
       out.end((error?: Error | null) => (error && !writeError ? reject(toLocalWriteError(error, file)) : resolve()));
