@@ -16,8 +16,8 @@ const purpose = (process.argv.find((a) => a.startsWith("--for=")) || "--for=star
 
 const DEBIAN = {
   start: ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "jupyter-client", "jupyter-nbformat"],
-  test: ["chromium", "python3-pyxnat", "python3-boto", "python3-pandas", "awscli", "rclone"],
-  bench: ["python3-pyxnat", "python3-boto", "python3-pandas", "awscli", "rclone"],
+  test: ["chromium", "python3-pyxnat", "python3-boto", "python3-pandas", "awscli", "rclone", "time"],
+  bench: ["python3-pyxnat", "python3-boto", "python3-pandas", "awscli", "rclone", "time"],
 };
 
 function log(message) {
