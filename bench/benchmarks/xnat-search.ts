@@ -1,7 +1,6 @@
 import { assertSameAnswer } from "../core/checks.js";
 import type { Benchmark, BenchmarkResult } from "../core/context.js";
-import { runPythonAnchor, runWorker } from "../core/process.js";
-import { timeSide } from "../core/sides.js";
+import { timeXnatSides } from "../core/xnat-sides.js";
 import { ratioOf } from "../core/stats.js";
 import type { Measurement } from "../core/types.js";
 
@@ -19,14 +18,7 @@ export const xnatSearch: Benchmark = {
   id: "xnat-search",
   title: "ConnectomeDB searches with subject labels (20 ms latency)",
   async run(context): Promise<BenchmarkResult> {
-    const info = await context.service("xnat");
-    const proxy = await context.latencyProxy(info.url, context.latencyMs);
-    const task = { url: proxy.url, user: info.user, project: "HCP_Q1" };
-    const env = { BENCH_XNAT_PASSWORD: info.password };
-    const times = context.repeats(2);
-    const anchor = await timeSide("pyxnat (Debian python3-pyxnat), seed steps", times, () => runPythonAnchor("pyxnat_search.py", task, { env }), { proxy });
-    const calls = context.repeats(3);
-    const ours = await timeSide("neuroportal project.search", times, () => runWorker("xnat-search.ts", { ...task, repeat: calls }, { env }), { proxy, callsPerRun: calls });
+    const { anchor, ours } = await timeXnatSides(context, { anchorScript: "pyxnat_search.py", workerScript: "xnat-search.ts", workerLabel: "neuroportal project.search" });
     const pick = (report: Record<string, any>) => Object.fromEntries(CHECKED.map((key) => [key, report[key]]));
     assertSameAnswer("search answers", pick(anchor.report), pick(ours.report));
     const ratio = ratioOf(anchor.measurement.seconds, ours.measurement.seconds);

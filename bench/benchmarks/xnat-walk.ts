@@ -1,7 +1,6 @@
 import { assertSameAnswer } from "../core/checks.js";
 import type { Benchmark, BenchmarkResult } from "../core/context.js";
-import { runPythonAnchor, runWorker } from "../core/process.js";
-import { timeSide } from "../core/sides.js";
+import { timeXnatSides } from "../core/xnat-sides.js";
 import { ratioOf } from "../core/stats.js";
 
 const CONCURRENCY = 8;
@@ -10,14 +9,12 @@ export const xnatWalk: Benchmark = {
   id: "xnat-walk",
   title: "Full hierarchy walk, 76 subjects (20 ms latency)",
   async run(context): Promise<BenchmarkResult> {
-    const info = await context.service("xnat");
-    const proxy = await context.latencyProxy(info.url, context.latencyMs);
-    const task = { url: proxy.url, user: info.user, project: "HCP_Q1" };
-    const env = { BENCH_XNAT_PASSWORD: info.password };
-    const times = context.repeats(2);
-    const anchor = await timeSide("pyxnat (Debian python3-pyxnat), seed steps", times, () => runPythonAnchor("pyxnat_walk.py", task, { env }), { proxy });
-    const calls = context.repeats(3);
-    const ours = await timeSide(`neuroportal (${CONCURRENCY} listings at once)`, times, () => runWorker("xnat-walk.ts", { ...task, concurrency: CONCURRENCY, repeat: calls }, { env }), { proxy, callsPerRun: calls });
+    const { anchor, ours } = await timeXnatSides(context, {
+      anchorScript: "pyxnat_walk.py",
+      workerScript: "xnat-walk.ts",
+      workerLabel: `neuroportal (${CONCURRENCY} listings at once)`,
+      workerTask: { concurrency: CONCURRENCY },
+    });
     const pick = (report: Record<string, any>) => ({ projects: report.projects, subjects: report.subjects, experiments: report.experiments, first: report.first });
     assertSameAnswer("hierarchy", pick(anchor.report), pick(ours.report));
     const ratio = ratioOf(anchor.measurement.seconds, ours.measurement.seconds);

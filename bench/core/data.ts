@@ -1,17 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** A small deterministic PRNG (mulberry32) so that generated inputs are the same every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../lib/demo/prng.js";
+
+export { seededRandom };
 
 /** Fetches one experiment document per subject label from an XNAT server (Basic auth), in label order. */
 export async function fetchExperimentXml(info: { url: string; user: string; password: string }, project: string, experimentOf: (label: string) => string): Promise<{ label: string; xml: string }[]> {

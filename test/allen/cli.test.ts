@@ -2,19 +2,12 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { main } from "../../lib/cli/main.js";
-import { startAllenDemo } from "../../lib/demo/allen/index.js";
-import { captureIo, listFiles, tempDir } from "./helpers.js";
+import { captureIo, listFiles, tempDir, withAllenDemo } from "./helpers.js";
 
 describe("cli: neuroportal allen", () => {
   let api: string;
-  let stop: () => Promise<void>;
   let dir: string;
-  before(async () => {
-    const svc = await startAllenDemo();
-    api = svc.info.url;
-    stop = svc.close;
-  });
-  after(() => stop());
+  withAllenDemo((url) => (api = url));
   beforeEach(() => (dir = tempDir("np-allen-cli-")));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

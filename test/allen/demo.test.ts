@@ -6,19 +6,13 @@ import * as allen from "../../lib/allen/index.js";
 import { startAllenDemo } from "../../lib/demo/allen/index.js";
 import { request, requestJson } from "../../lib/http/request.js";
 import { readZip } from "../../lib/zip/index.js";
-import { tempDir } from "./helpers.js";
+import { tempDir, withAllenDemo } from "./helpers.js";
 
 type Envelope = { success: boolean; id: number; start_row: number; num_rows: number; total_rows: number; msg: any };
 
 describe("allen demo service", () => {
   let api: string;
-  let stop: () => Promise<void>;
-  before(async () => {
-    const svc = await startAllenDemo();
-    api = svc.info.url;
-    stop = svc.close;
-  });
-  after(() => stop());
+  withAllenDemo((url) => (api = url));
 
   const get = async (suffix: string) => {
     const response = await request(api + suffix, { acceptStatus: [400, 404, 405], retry: false });

@@ -2,12 +2,11 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as allen from "../../lib/allen/index.js";
-import { startAllenDemo } from "../../lib/demo/allen/index.js";
 import type { LoopbackServer } from "../../lib/demo/loopback.js";
 import { isHttpError, isNetworkError, isUnsafePathError } from "../../lib/http/errors.js";
 import { isLocalWriteError } from "../../lib/files/local-write.js";
 import { createZip } from "../../lib/zip/index.js";
-import { listFiles, NO_RETRY_HTTP, sendBytes, serve, tempDir } from "./helpers.js";
+import { listFiles, NO_RETRY_HTTP, sendBytes, serve, tempDir, withAllenDemo } from "./helpers.js";
 
 const FAST_RETRY = { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5, statuses: [500] } };
 
@@ -16,14 +15,8 @@ const header = (dims: number[], type: string, dataFile: string) =>
 
 describe("allen: downloads against the demo service", () => {
   let api: string;
-  let stop: () => Promise<void>;
   let dir: string;
-  before(async () => {
-    const svc = await startAllenDemo();
-    api = svc.info.url;
-    stop = svc.close;
-  });
-  after(() => stop());
+  withAllenDemo((url) => (api = url));
   beforeEach(() => (dir = tempDir()));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

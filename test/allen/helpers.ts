@@ -3,6 +3,7 @@ import type * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
+import { startAllenDemo } from "../../lib/demo/allen/index.js";
 import { listenLoopback, LoopbackServer } from "../../lib/demo/loopback.js";
 
 /** Starts `handler` on a free loopback port; the caller closes it. */
@@ -55,3 +56,14 @@ export function sendBytes(res: http.ServerResponse, body: Buffer, type = "applic
 }
 
 export const NO_RETRY_HTTP = { retry: false as const };
+
+/** Starts the demo Allen service for the enclosing describe block and hands its base URL over. */
+export function withAllenDemo(onStart: (api: string) => void): void {
+  let stop: (() => Promise<void>) | undefined;
+  before(async () => {
+    const svc = await startAllenDemo();
+    onStart(svc.info.url);
+    stop = svc.close;
+  });
+  after(() => stop?.());
+}

@@ -4,17 +4,11 @@ import * as allen from "../../lib/allen/index.js";
 import { createAllenDemoData, createAllenHandler, startAllenDemo } from "../../lib/demo/allen/index.js";
 import type { LoopbackServer } from "../../lib/demo/loopback.js";
 import { isHttpError, isUnexpectedContentError } from "../../lib/http/errors.js";
-import { NO_RETRY_HTTP, sendJson, serve } from "./helpers.js";
+import { NO_RETRY_HTTP, sendJson, serve, withAllenDemo } from "./helpers.js";
 
 describe("allen: paged queries against the demo service", function () {
   let api: string;
-  let stop: () => Promise<void>;
-  before(async () => {
-    const svc = await startAllenDemo();
-    api = svc.info.url;
-    stop = svc.close;
-  });
-  after(() => stop());
+  withAllenDemo((url) => (api = url));
 
   const structures = () => `${api}api/v2/data/Structure/query.json?criteria=[graph_id$eq1]`;
 
