@@ -278,7 +278,7 @@ const WRITE_BATCH_MS = 20;
  * abort is flushed to disk before the error propagates, so a resume loses nothing.
  */
 async function appendBody(body: Readable, file: string, append: boolean, signal: AbortSignal | undefined, idleTimeoutMs: number, location: string, onChunk: (chunk: Buffer) => void): Promise<void> {
-  const out = fs.createWriteStream(file, { flags: append ? "a" : "w" });
+  const out = fs.createWriteStream(file, { flags: append ? "a" : "w", highWaterMark: WRITE_BATCH_BYTES });
   let writeError: Error | undefined;
   out.on("error", (error) => {
     writeError ??= error;
