@@ -2,7 +2,6 @@ import * as fs from "node:fs";
 import type * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PassThrough } from "node:stream";
 import { startAllenDemo } from "../../lib/demo/allen/index.js";
 import { listenLoopback, LoopbackServer } from "../../lib/demo/loopback.js";
 
@@ -31,16 +30,7 @@ export function listFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** A CLI io that records what is written. */
-export function captureIo(isTTY = false) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c) => (out += c));
-  stderr.on("data", (c) => (err += c));
-  return { io: { stdout, stderr, isTTY }, out: () => out, err: () => err };
-}
+export { captureIo } from "../helpers/capture-io.js";
 
 /** Sends a JSON body. */
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {

@@ -1,43 +1,33 @@
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { PassThrough } from "node:stream";
 import { main } from "../../lib/cli/main.js";
+import { captureIo } from "../helpers/capture-io.js";
 import { PACKAGE_ROOT } from "../../lib/notebooks/toolchain.js";
 import { requestText } from "../../lib/http/request.js";
 
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c) => (out += c));
-  stderr.on("data", (c) => (err += c));
-  return { io: { stdout, stderr, isTTY: false }, out: () => out, err: () => err };
-}
-
 describe("cli: dispatch and argument errors", () => {
   it("prints help and exits 2 without a command", async () => {
-    const c = capture();
+    const c = captureIo();
     assert.equal(await main([], c.io), 2);
     assert.match(c.out(), /usage: neuroportal <command>/);
     assert.match(c.out(), /demo/);
   });
 
   it("names an unknown command", async () => {
-    const c = capture();
+    const c = captureIo();
     assert.equal(await main(["frobnicate"], c.io), 2);
     assert.match(c.err(), /unknown command "frobnicate"/);
   });
 
   it("rejects a bad port with the usage line", async () => {
-    const c = capture();
+    const c = captureIo();
     assert.equal(await main(["demo", "--xnat-port", "99999"], c.io), 2);
     assert.match(c.err(), /--xnat-port takes a port number/);
   });
 
   it("rejects an unknown flag", async () => {
-    const c = capture();
+    const c = captureIo();
     assert.equal(await main(["demo", "--bogus"], c.io), 2);
     assert.match(c.err(), /usage: neuroportal demo/);
   });

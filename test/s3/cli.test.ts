@@ -1,18 +1,13 @@
 import { strict as assert } from "node:assert";
-import { PassThrough } from "node:stream";
+import { captureIo } from "../helpers/capture-io";
 import { connectionFrom } from "../../lib/cli/s3";
 import { main } from "../../lib/cli/main";
 import { demo, faultProxy, filesUnder, MOTOR_PREFIX, SEED_Q1_LISTING, SEED_SUBJECT_LISTING, tempDir } from "./fixtures";
 
 async function cli(argv: string[], isTTY = false): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = "";
-  let stderr = "";
-  out.on("data", (chunk) => (stdout += chunk));
-  err.on("data", (chunk) => (stderr += chunk));
-  const code = await main(argv, { stdout: out, stderr: err, isTTY });
-  return { code, stdout, stderr };
+  const { io, out, err } = captureIo(isTTY);
+  const code = await main(argv, io);
+  return { code, stdout: out(), stderr: err() };
 }
 
 describe("s3: neuroportal s3 ls / get (real s3rver)", function () {
