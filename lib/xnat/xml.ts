@@ -1,5 +1,5 @@
-import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { UnsafeXmlError, XmlFormatError } from "./errors.js";
+import { UnsafeXmlError } from "./errors.js";
+import { scanXmlDocument } from "./xml-parser.js";
 
 /** An element of a parsed document with its namespace resolved from in-scope declarations. */
 export interface XmlElement {
@@ -32,81 +32,20 @@ export interface XmlDocument {
   namespaces: Record<string, string>;
 }
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: "",
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  processEntities: true,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  commentPropName: false,
-  cdataPropName: false,
-});
-
 /**
- * Parses XML text safely: any DOCTYPE or ENTITY declaration is refused before parsing
- * ({@link UnsafeXmlError}), and a document that is not well-formed raises {@link XmlFormatError}.
+ * Parses XML text safely and strictly in a single pass (see {@link scanXmlDocument}).
+ *
+ * Any DOCTYPE or ENTITY declaration is refused before parsing ({@link UnsafeXmlError}); a
+ * document that is not well-formed raises {@link XmlFormatError} with the line and column of
+ * the first problem. Text nodes are trimmed and blank ones dropped; text split only by comments
+ * stays one node, CDATA sections become text nodes of their own (untrimmed); comments,
+ * processing instructions and the XML declaration are left out; the predefined entities and
+ * character references are decoded. `source` names the document's origin in error messages.
  */
 export function parseXml(text: string, source = "the server"): XmlDocument {
   const declaration = /<!\s*(DOCTYPE|ENTITY)/i.exec(text);
   if (declaration) throw new UnsafeXmlError(declaration[1].toUpperCase(), source);
-  const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
-  if (valid !== true) throw new XmlFormatError(valid.err.msg, source, { line: valid.err.line, column: valid.err.col });
-  const nodes = parser.parse(text) as RawNode[];
-  const rootNode = nodes.find((node) => elementNameOf(node) !== undefined);
-  if (!rootNode) throw new XmlFormatError("there is no root element", source);
-  const namespaces: Record<string, string> = {};
-  const root = toElement(rootNode, undefined, { xml: "http://www.w3.org/XML/1998/namespace" }, namespaces);
-  return { root, namespaces };
-}
-
-type RawNode = Record<string, unknown>;
-
-function elementNameOf(node: RawNode): string | undefined {
-  for (const key in node) if (key !== ":@" && key !== "#text") return key;
-  return undefined;
-}
-
-function toElement(node: RawNode, parent: XmlElement | undefined, scope: Record<string, string>, declared: Record<string, string>): XmlElement {
-  const name = elementNameOf(node)!;
-  const attributes: Record<string, string> = {};
-  const raw = node[":@"] as Record<string, unknown> | undefined;
-  let inScope = scope;
-  if (raw !== undefined) {
-    for (const key in raw) {
-      const value = String(raw[key]);
-      attributes[key] = value;
-      if (key === "xmlns" || key.startsWith("xmlns:")) {
-        if (inScope === scope) inScope = { ...scope };
-        const prefix = key === "xmlns" ? "" : key.slice(6);
-        inScope[prefix] = value === "" && prefix !== "" ? `prefix:${prefix}` : value;
-        if (!(prefix in declared)) declared[prefix] = inScope[prefix];
-      }
-    }
-  }
-  const colon = name.indexOf(":");
-  const prefix = colon >= 0 ? name.slice(0, colon) : "";
-  const local = colon >= 0 ? name.slice(colon + 1) : name;
-  const namespace = inScope[prefix] ?? (prefix ? `prefix:${prefix}` : "");
-  const children: XmlNode[] = [];
-  const element: XmlElement = { kind: "element", name, prefix, local, namespace, attributes, children, parent };
-  const rawChildren = node[name] as RawNode[] | undefined;
-  if (rawChildren !== undefined) {
-    for (const child of rawChildren) {
-      const text = child["#text"];
-      if (text !== undefined) {
-        const value = String(text);
-        if (value !== "") children.push({ kind: "text", text: value, parent: element });
-      } else if (elementNameOf(child) !== undefined) {
-        children.push(toElement(child, element, inScope, declared));
-      }
-    }
-  }
-  return element;
+  return scanXmlDocument(text, source);
 }
 
 /** The concatenated text of an element and its descendants. */
