@@ -1,11 +1,13 @@
+import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type { Benchmark, BenchContext, BenchmarkResult } from "../core/context.js";
 import { runProgram, runPythonAnchor, runWorker } from "../core/process.js";
-import { startBenchS3 } from "../core/s3-bench-server.js";
+import { BenchS3, startBenchS3 } from "../core/s3-bench-server.js";
 import type { SeededSet, S3Target } from "../core/s3-seed.js";
 import { SideResult, timeSide } from "../core/sides.js";
-import { ratioOf, scalingOf } from "../core/stats.js";
+import { median, ratioOf, scalingOf } from "../core/stats.js";
 import type { ComparisonRow, ScalePoint, ScalingRow } from "../core/types.js";
 
 const BUCKET = "neuroportal-bench";
@@ -61,7 +63,11 @@ const TOOL_NAMES: Record<Tool, string> = {
 };
 
 /** Runs one tool once or more on one set and checks that every byte arrived. */
-async function download(context: BenchContext, tool: Tool, target: S3Target, set: SeededSet, times: number): Promise<SideResult> {
+/** A side's result plus the CPU seconds the server side (s3rver and its front) spent per run (median). */
+type DownloadResult = SideResult & { serverCpuSeconds: number };
+
+async function download(context: BenchContext, tool: Tool, server: BenchS3, set: SeededSet, times: number): Promise<DownloadResult> {
+  const target = server.target;
   const dest = path.join(context.bulkDir, `s3-${tool}`);
   const keys = { AWS_ACCESS_KEY_ID: target.accessKeyId, AWS_SECRET_ACCESS_KEY: target.secretAccessKey, AWS_DEFAULT_REGION: target.region };
   const before = () => {
@@ -83,8 +89,11 @@ async function download(context: BenchContext, tool: Tool, target: S3Target, set
     useWall = true;
     run = () => runProgram(RCLONE, ["copy", `:s3:${BUCKET}/${set.prefix}`, path.join(dest, set.prefix), "--fast-list"], { env: rcloneEnv(target) });
   }
+  const serverCpu: number[] = [];
   const result = await timeSide(TOOL_NAMES[tool], times, async () => {
+    const cpuBefore = server.cpuSeconds();
     const outcome = await run();
+    serverCpu.push(server.cpuSeconds() - cpuBefore);
     const got = tally(dest);
     if (got.files !== set.files || got.bytes !== set.totalBytes) throw new Error(`${tool} left ${got.files} files / ${got.bytes} bytes of ${set.files} / ${set.totalBytes} in ${describeSet(set)}`);
     if (tool === "neuroportal" && outcome.report && (outcome.report.failed !== 0 || (outcome.report.verifiedBy?.["md5-etag"] ?? 0) + (outcome.report.verifiedBy?.["md5-manifest"] ?? 0) !== set.files)) {
@@ -94,15 +103,36 @@ async function download(context: BenchContext, tool: Tool, target: S3Target, set
     return outcome;
   }, { before, useWall, budgetSeconds: 8 });
   fs.rmSync(dest, { recursive: true, force: true });
-  context.log(`s3-download: ${describeSet(set)} with ${tool}: ${result.measurement.runs.map((s) => s.toFixed(2)).join(", ")} s, peak ${result.measurement.peakRssMb?.toFixed(0)} MiB`);
-  return result;
+  context.log(`s3-download: ${describeSet(set)} with ${tool}: ${result.measurement.runs.map((s) => s.toFixed(2)).join(", ")} s, peak ${result.measurement.peakRssMb?.toFixed(0)} MiB, server CPU ${median(serverCpu).toFixed(2)} s`);
+  return { ...result, serverCpuSeconds: median(serverCpu) };
 }
 
-/** CPU spent per GiB by each process: what a 2-CPU machine shared with the server cannot hide. */
-function cpuNote(ours: SideResult["measurement"], anchor: SideResult["measurement"], bytes: number): string {
-  if (ours.cpuSeconds === undefined || anchor.cpuSeconds === undefined) return "no CPU figures";
-  const perGiB = (cpu: number) => (cpu / (bytes / 2 ** 30)).toFixed(1);
-  return `CPU per GiB: neuroportal ${perGiB(ours.cpuSeconds)} s, ${anchor.tool.split(" (")[0]} ${perGiB(anchor.cpuSeconds)} s (whole processes; the s3rver and its front share the same 2 CPUs)`;
+/** CPU seconds Node's MD5 takes per GiB here (hashes 128 MiB in 1 MiB updates). */
+function md5SecondsPerGiB(): number {
+  const block = randomBytes(1 << 20);
+  const hash = createHash("md5");
+  const started = process.cpuUsage();
+  for (let i = 0; i < 128; i++) hash.update(block);
+  hash.digest();
+  const used = process.cpuUsage(started);
+  return ((used.user + used.system) / 1e6) * 8;
+}
+
+/**
+ * Why a side is slower on this machine: CPU per GiB of each client and of the server side (the
+ * s3rver child and its front), which all share the same CPUs, so a run cannot finish before
+ * (server + client CPU) / CPUs.
+ */
+function cpuNote(ours: DownloadResult, anchor: DownloadResult, bytes: number, md5PerGiB: number): string {
+  const o = ours.measurement;
+  const a = anchor.measurement;
+  if (o.cpuSeconds === undefined || a.cpuSeconds === undefined) return "no CPU figures";
+  const gib = bytes / 2 ** 30;
+  const perGiB = (cpu: number) => (cpu / gib).toFixed(1);
+  const cpus = os.availableParallelism();
+  const floor = (client: number, server: number) => ((client + server) / cpus).toFixed(2);
+  const anchorName = a.tool.split(" (")[0];
+  return `CPU per GiB: neuroportal ${perGiB(o.cpuSeconds)} s, ${anchorName} ${perGiB(a.cpuSeconds)} s; the server side (s3rver and its front) spent ${perGiB(ours.serverCpuSeconds)} s per GiB serving neuroportal and ${perGiB(anchor.serverCpuSeconds)} s serving ${anchorName}. Server and client share ${cpus} CPUs, so a run takes at least (server + client CPU) / ${cpus}: ${floor(o.cpuSeconds, ours.serverCpuSeconds)} s for neuroportal, ${floor(a.cpuSeconds, anchor.serverCpuSeconds)} s for ${anchorName}; MD5 alone costs ${md5PerGiB.toFixed(1)} CPU-s per GiB on this machine (measured here with Node's crypto), in either client`;
 }
 
 /** Lists every set once with rclone, untimed, so that s3rver has computed and cached each object's MD5 before any tool is timed. */
@@ -142,6 +172,7 @@ export const s3Download: Benchmark = {
     const seeded = server.sets;
     await warmListing(context, target, seeded);
     const seedSeconds = (Date.now() - seeding) / 1000;
+    const md5PerGiB = md5SecondsPerGiB();
     const byPrefix = new Map(seeded.map((set) => [set.prefix, set]));
     const series: Series[] = [
       { name: "small files", grows: "files", sets: new Map(plan.small.map((p) => [p.factor, byPrefix.get(p.prefix)!])) },
@@ -156,9 +187,9 @@ export const s3Download: Benchmark = {
     for (const s of series) {
       const base = s.sets.get(1)!;
       const times = context.repeats(2);
-      const results = {} as Record<Tool, SideResult>;
+      const results = {} as Record<Tool, DownloadResult>;
       for (const tool of ["neuroportal", "rclone", "aws", "boto"] as Tool[]) {
-        results[tool] = await download(context, tool, target, base, times);
+        results[tool] = await download(context, tool, server, base, times);
       }
       const ours = results.neuroportal;
       const oursWall = asWall(ours);
@@ -172,7 +203,7 @@ export const s3Download: Benchmark = {
         ratio: rcloneRatio,
         goal: ">= 1x (at least as fast as rclone)",
         met: rcloneRatio >= 1,
-        note: rcloneRatio >= 1 ? undefined : `neuroportal's in-process time is ${ours.measurement.seconds.toFixed(2)} s of ${oursWall.seconds.toFixed(2)} s (the rest is Node start-up and loading the package); ${cpuNote(ours.measurement, results.rclone.measurement, base.totalBytes)}`,
+        note: rcloneRatio >= 1 ? undefined : `neuroportal's in-process time is ${ours.measurement.seconds.toFixed(2)} s of ${oursWall.seconds.toFixed(2)} s (the rest is Node start-up and loading the package); ${cpuNote(ours, results.rclone, base.totalBytes, md5PerGiB)}`,
       });
       const botoRatio = ratioOf(results.boto.measurement.seconds, ours.measurement.seconds);
       rows.push({
@@ -183,7 +214,7 @@ export const s3Download: Benchmark = {
         ratio: botoRatio,
         goal: ">= 1.5x the sequential loop",
         met: botoRatio >= 1.5,
-        note: botoRatio >= 1.5 ? undefined : cpuNote(ours.measurement, results.boto.measurement, base.totalBytes),
+        note: botoRatio >= 1.5 ? undefined : cpuNote(ours, results.boto, base.totalBytes, md5PerGiB),
       });
       const awsRatio = ratioOf(results.aws.measurement.seconds, oursWall.seconds);
       rows.push({
@@ -199,8 +230,8 @@ export const s3Download: Benchmark = {
       const points = { neuroportal: [] as ScalePoint[], rclone: [] as ScalePoint[] };
       for (const factor of [0.25, 1, 4]) {
         const set = s.sets.get(factor)!;
-        const np = factor === 1 ? ours : await download(context, "neuroportal", target, set, 1);
-        const rc = factor === 1 ? results.rclone : await download(context, "rclone", target, set, 1);
+        const np = factor === 1 ? ours : await download(context, "neuroportal", server, set, 1);
+        const rc = factor === 1 ? results.rclone : await download(context, "rclone", server, set, 1);
         points.neuroportal.push({ factor, size: describeSet(set), seconds: np.measurement.seconds, peakRssMb: np.measurement.peakRssMb });
         points.rclone.push({ factor, size: describeSet(set), seconds: rc.measurement.seconds, peakRssMb: rc.measurement.peakRssMb });
       }

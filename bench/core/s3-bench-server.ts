@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -14,8 +15,23 @@ export interface BenchS3 {
   target: S3Target;
   bucket: string;
   sets: SeededSet[];
+  /**
+   * CPU seconds the server side has used so far: the s3rver child plus this process, where the
+   * front runs (the harness idles while a client is timed, so the delta of a run is the front's).
+   */
+  cpuSeconds(): number;
   close(): Promise<void>;
 }
+
+/** User + system CPU seconds of process `pid` from /proc (Linux). */
+function processCpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  clockTicks ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+}
+
+let clockTicks: number | undefined;
+
 
 /**
  * Starts another instance of the demo's S3 service, built from the same parts as
@@ -41,6 +57,10 @@ export async function startBenchS3(bucket: string, sets: readonly { prefix: stri
       target: { endpoint: front.url, region: "us-east-1", ...keys },
       bucket,
       sets: seeded,
+      cpuSeconds() {
+        const own = process.cpuUsage();
+        return processCpuSeconds(running.pid) + (own.user + own.system) / 1e6;
+      },
       async close() {
         await front.close();
         await running.close();

@@ -5,6 +5,8 @@ import * as path from "node:path";
 /** The s3rver child process: where it listens and how to stop it. */
 export interface S3rverChild {
   port: number;
+  /** Process id of the child (for measuring what it costs). */
+  pid: number;
   close(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ export async function startS3rverChild(config: { directory: string }, scratch: s
     });
     child.send({ ...config, s3rverMain: require.resolve("s3rver") });
   });
-  return { port, close: () => stopChild(child) };
+  return { port, pid: child.pid!, close: () => stopChild(child) };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
