@@ -1,5 +1,5 @@
 import { allen } from "neuroportal";
-import { repeated, report, runWorkerMain, task } from "./worker-lib.js";
+import { preloadFetch, repeated, report, runWorkerMain, task } from "./worker-lib.js";
 
 interface Task {
   url: string;
@@ -7,6 +7,7 @@ interface Task {
 }
 
 runWorkerMain(async () => {
+  preloadFetch();
   const { url, repeat } = task<Task>();
   const { value: rows, seconds, warmSeconds } = await repeated(() => allen.query(url), repeat);
   report(seconds, { warmSeconds, rows: rows.length, firstId: rows[0]?.id ?? null, lastId: rows[rows.length - 1]?.id ?? null });

@@ -47,6 +47,15 @@ export function preloadDanfo(): void {
   danfoSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 }
 
+/**
+ * Loads Node's built-in fetch implementation (undici, loaded on first use) before timing, the
+ * way a Python anchor imports urllib or requests before its timer starts. Connection set-up
+ * stays inside the timed call on both sides.
+ */
+export function preloadFetch(): void {
+  void new Response("").arrayBuffer();
+}
+
 /** Prints the report line: seconds, the process's peak RSS so far, start-up costs, and the checks. */
 export function report(seconds: number, figures: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ seconds, peakRssKb: process.resourceUsage().maxRSS, startupSeconds, danfoSeconds, ...figures })}\n`);

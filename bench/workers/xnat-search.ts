@@ -1,5 +1,5 @@
 import { xnat } from "neuroportal";
-import { preloadDanfo, report, runWorkerMain, task, repeated } from "./worker-lib.js";
+import { preloadDanfo, preloadFetch, repeated, report, runWorkerMain, task } from "./worker-lib.js";
 
 interface Task {
   url: string;
@@ -41,6 +41,7 @@ async function searches(t: Task) {
 }
 
 runWorkerMain(async () => {
+  preloadFetch();
   const t = task<Task>();
   preloadDanfo();
   const { value, seconds, warmSeconds } = await repeated(() => searches(t), t.repeat);

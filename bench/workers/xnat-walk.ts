@@ -1,5 +1,5 @@
 import { xnat } from "neuroportal";
-import { preloadDanfo, report, runWorkerMain, task, repeated } from "./worker-lib.js";
+import { preloadDanfo, preloadFetch, repeated, report, runWorkerMain, task } from "./worker-lib.js";
 
 interface Task {
   url: string;
@@ -43,6 +43,7 @@ async function walk(t: Task) {
 }
 
 runWorkerMain(async () => {
+  preloadFetch();
   const t = task<Task>();
   preloadDanfo();
   const { value, seconds, warmSeconds } = await repeated(() => walk(t), t.repeat);
