@@ -1,7 +1,7 @@
 import type { DataFrame } from "danfojs-node";
 import { fromRecords } from "../frame/from-rows.js";
 import type { ColumnTypes } from "../frame/types.js";
-import { childElements, isNamespaceAttribute, textOf, type XmlDocument, type XmlElement } from "./xml.js";
+import { isNamespaceAttribute, textOf, type XmlDocument, type XmlElement } from "./xml.js";
 
 /** One field of a document: where it sits, its name, and its value as number and as text. */
 export interface DocumentField {
@@ -17,13 +17,61 @@ export interface DocumentField {
   path: string;
 }
 
-const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
 /** The number a text spells, or NaN. */
 export function toNumber(text: string): number {
   if (text === "") return NaN;
   const trimmed = text.trim();
-  return NUMERIC.test(trimmed) ? Number(trimmed) : NaN;
+  if (!isNumeric(trimmed)) return NaN;
+  return trimmed.length <= 9 && isDigits(trimmed) ? digitsValue(trimmed) : Number(trimmed);
+}
+
+function isDigits(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < DIGIT_0 || c > DIGIT_9) return false;
+  }
+  return true;
+}
+
+/** The value of a short run of decimal digits (exact: at most 9 digits). */
+function digitsValue(text: string): number {
+  let value = 0;
+  for (let i = 0; i < text.length; i++) value = value * 10 + (text.charCodeAt(i) - DIGIT_0);
+  return value;
+}
+
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+
+/** True when `text` matches `^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$` (hand-written: it runs once per value). */
+function isNumeric(text: string): boolean {
+  let i = 0;
+  let c = text.charCodeAt(0);
+  if (c === 43 || c === 45) c = text.charCodeAt(++i);
+  let digits = 0;
+  while (c >= DIGIT_0 && c <= DIGIT_9) {
+    digits++;
+    c = text.charCodeAt(++i);
+  }
+  if (c === 46) {
+    c = text.charCodeAt(++i);
+    while (c >= DIGIT_0 && c <= DIGIT_9) {
+      digits++;
+      c = text.charCodeAt(++i);
+    }
+  }
+  if (digits === 0) return false;
+  if (c === 101 || c === 69) {
+    c = text.charCodeAt(++i);
+    if (c === 43 || c === 45) c = text.charCodeAt(++i);
+    let exponent = 0;
+    while (c >= DIGIT_0 && c <= DIGIT_9) {
+      exponent++;
+      c = text.charCodeAt(++i);
+    }
+    if (exponent === 0) return false;
+  }
+  return i === text.length;
 }
 
 /**
@@ -32,19 +80,77 @@ export function toNumber(text: string): number {
  */
 export function toDocumentFields(document: XmlDocument): DocumentField[] {
   const rows: DocumentField[] = [];
-  visitFields(document.root, "", "", rows);
+  if (placeCount > MAX_PLACES) {
+    rootPlace = new FieldPlace("", "", "");
+    placeCount = 0;
+  }
+  visitFields(document.root, rootPlace, rows);
   return rows;
 }
 
 const join = (head: string, tail: string): string => (head === "" ? tail : `${head}/${tail}`);
 
-function pushAttributes(element: XmlElement, group: string, path: string, rows: DocumentField[]): void {
+/**
+ * The group, path and field name of one position in a document (an element reached by the
+ * same names and sibling numbers from the root). Shared across documents, so documents of the
+ * same kind yield rows whose strings are the same objects instead of fresh copies per row.
+ */
+class FieldPlace {
+  readonly #children = new Map<string, FieldPlace[]>();
+  readonly #attributes = new Map<string, { field: string; path: string }>();
+
+  constructor(
+    /** Local names from the root, numbered (`sharing/share[2]`). */
+    readonly group: string,
+    /** Qualified names from the root, numbered (`xnat:sharing/xnat:share[2]`). */
+    readonly path: string,
+    /** The local name, numbered (`share[2]`). */
+    readonly field: string,
+  ) {}
+
+  /** The place of child `element`; `number` is its position among equally named siblings, 0 when it has none. */
+  child(element: XmlElement, number: number): FieldPlace {
+    let numbered = this.#children.get(element.name);
+    if (numbered === undefined) {
+      numbered = [];
+      this.#children.set(element.name, numbered);
+    }
+    let place = numbered[number];
+    if (place === undefined) {
+      const suffix = number === 0 ? "" : `[${number}]`;
+      const field = `${element.local}${suffix}`;
+      place = new FieldPlace(join(this.group, field), join(this.path, `${element.name}${suffix}`), field);
+      numbered[number] = place;
+      placeCount++;
+    }
+    return place;
+  }
+
+  /** The field (`@name`) and path of attribute `name` of the element at this place. */
+  attribute(name: string): { field: string; path: string } {
+    let attribute = this.#attributes.get(name);
+    if (attribute === undefined) {
+      const field = `@${name}`;
+      attribute = { field, path: join(this.path, field) };
+      this.#attributes.set(name, attribute);
+      placeCount++;
+    }
+    return attribute;
+  }
+}
+
+/** Places kept before the cache starts over (bounds memory for streams of unrelated documents). */
+const MAX_PLACES = 100_000;
+let rootPlace = new FieldPlace("", "", "");
+let placeCount = 0;
+
+function pushAttributes(element: XmlElement, group: string, place: FieldPlace, rows: DocumentField[]): void {
   const attributes = element.attributes;
   for (const name in attributes) {
     if (isNamespaceAttribute(name)) continue;
     const text = attributes[name];
-    const field = `@${name}`;
-    rows.push({ group, field, value: toNumber(text), text, path: join(path, field) });
+    const { field, path } = place.attribute(name);
+    rows.push({ group, field, value: toNumber(text), text, path });
   }
 }
 
@@ -58,39 +164,47 @@ function hasAttributes(element: XmlElement): boolean {
   return false;
 }
 
-function visitFields(element: XmlElement, group: string, path: string, rows: DocumentField[]): void {
-  pushAttributes(element, group, path, rows);
-  const children = childElements(element);
-  let counts: Map<string, number> | undefined;
+/** True when two child elements of `element` have the same name. */
+function hasRepeatedNames(element: XmlElement): boolean {
+  const children = element.children;
   for (let i = 1; i < children.length; i++) {
-    const name = children[i].name;
+    const child = children[i];
+    if (child.kind !== "element") continue;
+    const name = child.name;
     for (let j = 0; j < i; j++) {
-      if (children[j].name === name) {
-        counts ??= new Map();
-        break;
-      }
+      const earlier = children[j];
+      if (earlier.kind === "element" && earlier.name === name) return true;
     }
-    if (counts) break;
   }
-  if (counts) for (const child of children) counts.set(child.name, (counts.get(child.name) ?? 0) + 1);
-  const seen = counts ? new Map<string, number>() : undefined;
-  for (const child of children) {
-    let suffix = "";
-    if (counts && seen) {
+  return false;
+}
+
+function visitFields(element: XmlElement, place: FieldPlace, rows: DocumentField[]): void {
+  pushAttributes(element, place.group, place, rows);
+  let counts: Map<string, number> | undefined;
+  let seen: Map<string, number> | undefined;
+  if (hasRepeatedNames(element)) {
+    counts = new Map();
+    seen = new Map();
+    for (const child of element.children) if (child.kind === "element") counts.set(child.name, (counts.get(child.name) ?? 0) + 1);
+  }
+  for (const child of element.children) {
+    if (child.kind !== "element") continue;
+    let number = 0;
+    if (counts !== undefined && seen !== undefined) {
       const index = (seen.get(child.name) ?? 0) + 1;
       seen.set(child.name, index);
-      if ((counts.get(child.name) ?? 0) > 1) suffix = `[${index}]`;
+      if ((counts.get(child.name) ?? 0) > 1) number = index;
     }
-    const childPath = join(path, `${child.name}${suffix}`);
-    const childGroup = join(group, `${child.local}${suffix}`);
+    const childPlace = place.child(child, number);
     if (!hasChildElement(child)) {
-      pushAttributes(child, childGroup, childPath, rows);
+      pushAttributes(child, childPlace.group, childPlace, rows);
       const text = textOf(child);
       if (text !== "" || !hasAttributes(child)) {
-        rows.push({ group, field: `${child.local}${suffix}`, value: toNumber(text), text, path: childPath });
+        rows.push({ group: place.group, field: childPlace.field, value: toNumber(text), text, path: childPlace.path });
       }
     } else {
-      visitFields(child, childGroup, childPath, rows);
+      visitFields(child, childPlace, rows);
     }
   }
 }
@@ -120,45 +234,146 @@ export interface WideTable {
  */
 export function toWideTable(documents: readonly { leading: Record<string, string>; fields: readonly DocumentField[] }[]): WideTable {
   const columns: string[] = [];
-  const known = new Set<string>();
-  const add = (column: string) => {
-    if (!known.has(column)) {
-      known.add(column);
-      columns.push(column);
+  const indexOf = new Map<string, number>();
+  for (const doc of documents) {
+    for (const column of Object.keys(doc.leading)) {
+      if (!indexOf.has(column)) {
+        indexOf.set(column, columns.length);
+        columns.push(column);
+      }
     }
-  };
-  for (const doc of documents) for (const column of Object.keys(doc.leading)) add(column);
-  const leadingColumns = new Set(columns);
-  const rows = documents.map((doc) => {
-    const row: Record<string, string> = { ...doc.leading };
+  }
+  const leadingCount = columns.length;
+  const byGroup = new Map<string, Map<string, number>>();
+  /** Per column: its values seen so far are all blank, all numeric, or not; and whether a row set it twice. */
+  const kinds: ColumnKind[] = new Array<ColumnKind>(leadingCount).fill(ColumnKind.Text);
+  const setInRow: number[] = new Array<number>(leadingCount).fill(-1);
+  const setTwice: boolean[] = new Array<boolean>(leadingCount).fill(false);
+  const cellText: string[] = [];
+  const order: number[] = [];
+  const shapes = new RowShapes(columns);
+  const rows = documents.map((doc, rowNumber) => {
+    order.length = 0;
     for (const field of doc.fields) {
-      const column = field.group === "" ? field.field : `${field.group}/${field.field}`;
-      if (leadingColumns.has(column)) continue;
-      add(column);
-      row[column] = field.text;
+      let fields = byGroup.get(field.group);
+      if (fields === undefined) {
+        fields = new Map();
+        byGroup.set(field.group, fields);
+      }
+      let index = fields.get(field.field);
+      if (index === undefined) {
+        const column = field.group === "" ? field.field : `${field.group}/${field.field}`;
+        index = indexOf.get(column);
+        if (index === undefined) {
+          index = columns.length;
+          indexOf.set(column, index);
+          columns.push(column);
+          kinds.push(IDENTIFIER.test(column) ? ColumnKind.Text : ColumnKind.Blank);
+          setInRow.push(-1);
+          setTwice.push(false);
+        }
+        fields.set(field.field, index);
+      }
+      if (index < leadingCount) continue;
+      if (setInRow[index] === rowNumber) setTwice[index] = true;
+      else {
+        setInRow[index] = rowNumber;
+        order.push(index);
+      }
+      const text = field.text;
+      cellText[index] = text;
+      if (kinds[index] !== ColumnKind.Text) {
+        const cell = cellKind(text);
+        if (cell !== ColumnKind.Blank) kinds[index] = cell;
+      }
     }
-    return row;
+    return shapes.row(doc.leading, order, cellText);
   });
   const types: ColumnTypes = {};
-  for (const column of columns) {
-    if (leadingColumns.has(column) || IDENTIFIER.test(column)) {
-      types[column] = "string";
-      continue;
-    }
-    types[column] = isNumericColumn(rows, column) ? "number" : "string";
+  for (let index = 0; index < columns.length; index++) {
+    const column = columns[index];
+    if (index < leadingCount || IDENTIFIER.test(column)) types[column] = "string";
+    else if (setTwice[index]) types[column] = isNumericColumn(rows, column) ? "number" : "string";
+    else types[column] = kinds[index] === ColumnKind.Number ? "number" : "string";
   }
   return { columns, types, rows };
+}
+
+/**
+ * Builds wide rows: the leading values, then each field column in the order the document first
+ * set it. Rows with the same columns are cloned from one template object, which keeps them in
+ * V8's fast (not dictionary) mode; the result is the same as adding the properties one by one.
+ */
+class RowShapes {
+  readonly #columns: readonly string[];
+  #leadingKeys: string[] = [];
+  #order: number[] = [];
+  #template: Record<string, string> | undefined;
+  readonly #templates = new Map<string, Record<string, string> | undefined>();
+
+  constructor(columns: readonly string[]) {
+    this.#columns = columns;
+  }
+
+  /** The row of one document; `order` lists its field columns, `cellText` holds their values by column index. */
+  row(leading: Record<string, string>, order: readonly number[], cellText: readonly string[]): Record<string, string> {
+    const columns = this.#columns;
+    const leadingKeys = Object.keys(leading);
+    const template = Object.getOwnPropertySymbols(leading).length === 0 ? this.#templateFor(leadingKeys, order) : undefined;
+    if (template === undefined) {
+      const row: Record<string, string> = { ...leading };
+      for (const index of order) row[columns[index]] = cellText[index];
+      return row;
+    }
+    const row: Record<string, string> = { ...template };
+    for (const key of leadingKeys) row[key] = leading[key];
+    for (const index of order) row[columns[index]] = cellText[index];
+    return row;
+  }
+
+  /** A template with exactly these keys, or undefined when a key (`__proto__`) cannot be cloned faithfully. */
+  #templateFor(leadingKeys: readonly string[], order: readonly number[]): Record<string, string> | undefined {
+    if (this.#template !== undefined && sameItems(leadingKeys, this.#leadingKeys) && sameItems(order, this.#order)) return this.#template;
+    const keys = [...leadingKeys, ...order.map((index) => this.#columns[index])];
+    const signature = keys.join("\u0000");
+    let template = this.#templates.get(signature);
+    if (template === undefined && !this.#templates.has(signature)) {
+      template = keys.includes("__proto__") ? undefined : Object.fromEntries(keys.map((key) => [key, ""]));
+      this.#templates.set(signature, template);
+    }
+    this.#template = template;
+    this.#leadingKeys = [...leadingKeys];
+    this.#order = [...order];
+    return template;
+  }
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** What the values of a column seen so far are: all blank, numeric where not blank, or not all numeric. */
+const enum ColumnKind {
+  Blank,
+  Number,
+  Text,
+}
+
+function cellKind(text: string | undefined): ColumnKind {
+  if (text === undefined || text === "") return ColumnKind.Blank;
+  const trimmed = text.trim();
+  if (trimmed === "") return ColumnKind.Blank;
+  return isNumeric(trimmed) ? ColumnKind.Number : ColumnKind.Text;
 }
 
 function isNumericColumn(rows: readonly Record<string, string>[], column: string): boolean {
   let any = false;
   for (const row of rows) {
-    const text = row[column];
-    if (text === undefined || text === "") continue;
-    const trimmed = text.trim();
-    if (trimmed === "") continue;
-    if (!NUMERIC.test(trimmed)) return false;
-    any = true;
+    const kind = cellKind(Object.prototype.hasOwnProperty.call(row, column) ? row[column] : undefined);
+    if (kind === ColumnKind.Text) return false;
+    if (kind === ColumnKind.Number) any = true;
   }
   return any;
 }

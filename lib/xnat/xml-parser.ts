@@ -159,8 +159,10 @@ class NameTable {
 
 const NAMES = new NameTable();
 
-/** The in-scope namespace bindings of an element (prototype-chained, no Object.prototype). */
-type Scope = Record<string, string>;
+/** The in-scope namespace bindings of an element: prefix → namespace ("" is the default namespace). */
+type Scope = Map<string, string>;
+
+const BASE_SCOPE: Scope = new Map([["xml", XML_NAMESPACE]]);
 
 class XmlScanner {
   readonly #text: string;
@@ -189,13 +191,11 @@ class XmlScanner {
       pos = end + 2;
     }
     const namespaces: Record<string, string> = {};
-    const baseScope: Scope = Object.create(null) as Scope;
-    baseScope.xml = XML_NAMESPACE;
     const open: XmlElement[] = [];
     const openedAt: number[] = [];
     const scopes: Scope[] = [];
     let current: XmlElement | undefined;
-    let scope = baseScope;
+    let scope = BASE_SCOPE;
     let root: XmlElement | undefined;
     let nextLessThan = text.indexOf("<", pos);
 
@@ -232,7 +232,7 @@ class XmlScanner {
         openedAt.pop();
         scopes.pop();
         current = current.parent;
-        scope = scopes.length > 0 ? scopes[scopes.length - 1] : baseScope;
+        scope = scopes.length > 0 ? scopes[scopes.length - 1] : BASE_SCOPE;
         nextLessThan = text.indexOf("<", pos);
         continue;
       }
@@ -326,8 +326,8 @@ class XmlScanner {
         if (text.charCodeAt(attributeStart) === LOWER_X && text.startsWith("xmlns", attributeStart) && (attribute.length === 5 || attribute.charCodeAt(5) === COLON)) {
           const prefix = attribute.length === 5 ? "" : attribute.slice(6);
           const uri = value === "" && prefix !== "" ? `prefix:${prefix}` : value;
-          if (elementScope === scope) elementScope = Object.create(scope) as Scope;
-          elementScope[prefix] = uri;
+          if (elementScope === scope) elementScope = new Map(scope);
+          elementScope.set(prefix, uri);
           if (!Object.prototype.hasOwnProperty.call(namespaces, prefix)) {
             if (prefix === "__proto__") Object.defineProperty(namespaces, prefix, { value: uri, enumerable: true, writable: true, configurable: true });
             else namespaces[prefix] = uri;
@@ -337,7 +337,7 @@ class XmlScanner {
       }
 
       const prefix = qualified.prefix;
-      const namespace = elementScope[prefix] ?? (prefix === "" ? "" : `prefix:${prefix}`);
+      const namespace = elementScope.get(prefix) ?? (prefix === "" ? "" : `prefix:${prefix}`);
       const children: XmlNode[] = [];
       const element: XmlElement = { kind: "element", name, prefix, local: qualified.local, namespace, attributes, children, parent: current };
       if (current === undefined) root = element;

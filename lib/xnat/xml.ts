@@ -43,9 +43,21 @@ export interface XmlDocument {
  * character references are decoded. `source` names the document's origin in error messages.
  */
 export function parseXml(text: string, source = "the server"): XmlDocument {
-  const declaration = /<!\s*(DOCTYPE|ENTITY)/i.exec(text);
-  if (declaration) throw new UnsafeXmlError(declaration[1].toUpperCase(), source);
+  const declaration = unsafeDeclarationIn(text);
+  if (declaration !== undefined) throw new UnsafeXmlError(declaration, source);
   return scanXmlDocument(text, source);
+}
+
+const DECLARATION_AFTER_BANG = /\s*(DOCTYPE|ENTITY)/iy;
+
+/** `DOCTYPE` or `ENTITY` when the text contains `<!DOCTYPE` / `<!ENTITY` anywhere (any case, white space allowed after `<!`). */
+function unsafeDeclarationIn(text: string): string | undefined {
+  for (let bang = text.indexOf("<!"); bang >= 0; bang = text.indexOf("<!", bang + 2)) {
+    DECLARATION_AFTER_BANG.lastIndex = bang + 2;
+    const match = DECLARATION_AFTER_BANG.exec(text);
+    if (match !== null) return match[1].toUpperCase();
+  }
+  return undefined;
 }
 
 /** The concatenated text of an element and its descendants. */
