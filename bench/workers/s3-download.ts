@@ -1,5 +1,5 @@
 import { s3 } from "neuroportal";
-import { report, runWorkerMain, task, timed } from "./worker-lib.js";
+import { preloadS3Sdk, report, runWorkerMain, task, timed } from "./worker-lib.js";
 
 interface Task {
   endpoint: string;
@@ -11,6 +11,7 @@ interface Task {
 }
 
 runWorkerMain(async () => {
+  preloadS3Sdk();
   const t = task<Task>();
   const credentials = { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "", secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "" };
   const { value: summary, seconds } = await timed(async () => {

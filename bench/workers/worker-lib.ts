@@ -36,6 +36,7 @@ export async function repeated<T>(work: () => Promise<T> | T, times = 1): Promis
 
 let startupSeconds: number | undefined;
 let danfoSeconds: number | undefined;
+let s3SdkSeconds: number | undefined;
 
 /**
  * Loads danfojs-node (TensorFlow.js inside) before timing, the way a Python anchor imports
@@ -45,6 +46,16 @@ export function preloadDanfo(): void {
   const started = process.hrtime.bigint();
   require("danfojs-node");
   danfoSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/**
+ * Loads the AWS SDK's S3 client (which neuroportal loads on first use) before timing, the way
+ * the boto anchor imports boto before its timer starts, and remembers how long that took.
+ */
+export function preloadS3Sdk(): void {
+  const started = process.hrtime.bigint();
+  require("@aws-sdk/client-s3");
+  s3SdkSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 /**
@@ -58,7 +69,7 @@ export function preloadFetch(): void {
 
 /** Prints the report line: seconds, the process's peak RSS so far, start-up costs, and the checks. */
 export function report(seconds: number, figures: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ seconds, peakRssKb: process.resourceUsage().maxRSS, startupSeconds, danfoSeconds, ...figures })}\n`);
+  process.stdout.write(`${JSON.stringify({ seconds, peakRssKb: process.resourceUsage().maxRSS, startupSeconds, danfoSeconds, s3SdkSeconds, ...figures })}\n`);
 }
 
 /** Runs a worker's main function, printing failures on stderr with a non-zero exit. */
