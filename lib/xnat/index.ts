@@ -33,6 +33,7 @@ export type { FieldInfo } from "./fields.js";
 export { fromProjectList, sqlLike, splitByMembership } from "./membership.js";
 export type { MembershipSplit } from "./membership.js";
 export { parseXml, textOf } from "./xml.js";
+export { MAX_XML_DEPTH } from "./xml-parser.js";
 export type { XmlDocument, XmlElement, XmlText, XmlNode } from "./xml.js";
 export { compileXPath, evaluateXPath, valueOf } from "./xpath.js";
 export type { XPathNode, XmlAttribute, CompiledPath } from "./xpath.js";

@@ -30,6 +30,9 @@ const GREATER_THAN = 62;
 const QUESTION = 63;
 const LOWER_X = 120;
 
+/** Elements may nest this deep (XNAT documents use about ten levels); deeper is refused, as libxml2 does past 256 by default. */
+export const MAX_XML_DEPTH = 1000;
+
 const NAME_START = 1;
 const NAME_CHAR = 2;
 
@@ -343,6 +346,7 @@ class XmlScanner {
       if (current === undefined) root = element;
       else current.children.push(element);
       if (!selfClosing) {
+        if (open.length >= MAX_XML_DEPTH) this.#fail(`elements nest deeper than ${MAX_XML_DEPTH} levels at <${name}>; that is not an experiment document (refused so that nothing recurses without bound)`, lt);
         open.push(element);
         openedAt.push(lt);
         scopes.push(elementScope);

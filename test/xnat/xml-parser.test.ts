@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { startXnatDemo, type XnatDemo } from "../../lib/demo/index.js";
 import { toConstraintSet, toDocumentFields, toNumber, toSearchDocument, toWideTable, type DocumentField, type WideTable } from "../../lib/xnat/index.js";
 import { UnsafeXmlError, XmlFormatError } from "../../lib/xnat/errors.js";
-import { isTrimmedSpace } from "../../lib/xnat/xml-parser.js";
+import { isTrimmedSpace, MAX_XML_DEPTH } from "../../lib/xnat/xml-parser.js";
 import { parseXml, type XmlDocument, type XmlElement, type XmlNode } from "../../lib/xnat/xml.js";
 import { NT_100307 } from "./xml.test.js";
 import { referenceParseXml, referenceToDocumentFields, referenceToNumber, referenceToWideTable, referenceValidate } from "./xml-reference.js";
@@ -316,6 +316,16 @@ describe("xnat single-pass XML scanner", () => {
         () => parseXml(broken),
         (error: unknown) =>
           error instanceof XmlFormatError && error.line === line && error.column === 1 && error.message.includes(`closing tag </nt:ER4> does not match <nt:ER40> opened at line ${opened}, column 1`),
+      );
+    });
+
+    it("refuses nesting deeper than the limit with a typed error, and accepts the limit itself", () => {
+      const nested = (depth: number) => "<a>".repeat(depth) + "x" + "</a>".repeat(depth);
+      const atLimit = parseXml(nested(MAX_XML_DEPTH));
+      assert.equal(toDocumentFields(atLimit).length, 1);
+      assert.throws(
+        () => parseXml(nested(100_000)),
+        (error: unknown) => error instanceof XmlFormatError && error.line === 1 && error.column === MAX_XML_DEPTH * 3 + 1 && error.message.includes(`deeper than ${MAX_XML_DEPTH} levels`),
       );
     });
 
