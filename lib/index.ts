@@ -25,7 +25,7 @@ export {
   isUnsafePathError,
   isIntegrityError,
 } from "./http/errors.js";
-export { LocalWriteError, isLocalWriteError } from "./files/index.js";
+export { LocalWriteError, isLocalWriteError, FileHashError, isFileHashError } from "./files/index.js";
 export { mapLimit } from "./concurrency/index.js";
 export * as allen from "./allen/index.js";
 export * as xnat from "./xnat/index.js";

@@ -1,4 +1,3 @@
-import { createHash, Hash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Readable } from "node:stream";
@@ -7,7 +6,7 @@ import { etagIsMd5 } from "./entries.js";
 import { droppedConnectionError, isDroppedConnection, isS3Error } from "./errors.js";
 import { isLocalWriteFailure, toLocalWriteError } from "../files/local-write.js";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "./options.js";
-import { hashFile, md5OfFile } from "./manifest.js";
+import { FileHasher } from "../files/file-hasher.js";
 import { localPathFor } from "./paths.js";
 import { mapLimit } from "../concurrency/map-limit.js";
 
@@ -116,8 +115,10 @@ class Progress {
 /**
  * Downloads objects to `<dir>/<key>` with bounded concurrency, streaming each to a `.part` file
  * (plus a `.part.json` sidecar with its ETag and size) that is renamed only once complete and
- * verified. Dropped connections resume with range requests; verified files already present are
- * skipped; a checksum mismatch deletes the copy and fetches it once more before failing.
+ * verified. The MD5 is computed from the file as written, on a worker thread (so verification
+ * runs beside the transfers still in flight). Dropped connections resume with range requests;
+ * verified files already present are skipped; a checksum mismatch deletes the copy and fetches
+ * it once more before failing.
  */
 export async function downloadObjects(objects: readonly RemoteObject[], dir: string, get: ObjectGetter, checksums: ChecksumIndex, options: DownloadOptions = {}): Promise<DownloadSummary> {
   const verify = options.verify ?? true;
@@ -126,20 +127,25 @@ export async function downloadObjects(objects: readonly RemoteObject[], dir: str
   const progress = new Progress(state, options.onProgress);
   const received = { bytes: 0 };
   progress.emit("start");
-  const results = await mapLimit(files, options.concurrency ?? 8, async (object) => {
-    options.signal?.throwIfAborted();
-    let target = "";
-    try {
-      target = localPathFor(dir, object.key);
-      const result = await fetchOne(object, target, get, checksums.get(object.key), verify, options, progress, received);
-      return result;
-    } catch (error) {
-      if (options.signal?.aborted) throw error;
-      return { key: object.key, path: target, size: object.size, status: "failed", error: typedFailure(error, object.key, target) } as DownloadedFile;
-    } finally {
-      progress.file(object.key);
-    }
-  });
+  const hasher = new FileHasher();
+  let results: DownloadedFile[];
+  try {
+    results = await mapLimit(files, options.concurrency ?? 8, async (object) => {
+      options.signal?.throwIfAborted();
+      let target = "";
+      try {
+        target = localPathFor(dir, object.key);
+        return await fetchOne(object, target, get, checksums.get(object.key), verify, options, progress, received, hasher);
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        return { key: object.key, path: target, size: object.size, status: "failed", error: typedFailure(error, object.key, target) } as DownloadedFile;
+      } finally {
+        progress.file(object.key);
+      }
+    });
+  } finally {
+    await hasher.close();
+  }
   progress.emit("done");
   const count = (status: DownloadedFile["status"]) => results.filter((file) => file.status === status).length;
   const failures = results.filter((file) => file.status === "failed").map((file) => ({ key: file.key, error: file.error! }));
@@ -164,11 +170,12 @@ async function fetchOne(
   options: DownloadOptions,
   progress: Progress,
   received: { bytes: number },
+  hasher: FileHasher,
 ): Promise<DownloadedFile> {
   const expectedMd5 = !verify ? undefined : manifestMd5 ?? (etagIsMd5(object.etag) ? object.etag.toLowerCase() : undefined);
   const verifiedBy: VerifiedBy = !expectedMd5 ? "size" : manifestMd5 ? "md5-manifest" : "md5-etag";
   const done = (status: DownloadedFile["status"]): DownloadedFile => ({ key: object.key, path: target, size: object.size, status, verifiedBy });
-  if (await alreadyPresent(target, object.size, expectedMd5)) {
+  if (await alreadyPresent(target, object.size, expectedMd5, hasher)) {
     progress.bytes(object.size);
     return done("skipped");
   }
@@ -180,10 +187,10 @@ async function fetchOne(
   }
   for (let round = 0; ; round++) {
     const counted = { bytes: 0 };
-    const transfer = await transferToPart(object, part, get, verify, options, progress, received, counted);
+    const transfer = await transferToPart(object, part, get, options, progress, received, counted);
     const size = fs.statSync(part).size;
-    const problem =
-      size !== object.size ? `size ${size} B, expected ${object.size} B` : expectedMd5 && transfer.md5 !== expectedMd5 ? `MD5 ${transfer.md5}, expected ${expectedMd5} (${verifiedBy})` : undefined;
+    const md5 = size === object.size && expectedMd5 ? await hasher.md5(part) : undefined;
+    const problem = size !== object.size ? `size ${size} B, expected ${object.size} B` : expectedMd5 && md5 !== expectedMd5 ? `MD5 ${md5}, expected ${expectedMd5} (${verifiedBy})` : undefined;
     if (!problem) {
       try {
         fs.renameSync(part, target);
@@ -199,22 +206,21 @@ async function fetchOne(
   }
 }
 
-async function alreadyPresent(target: string, size: number, md5: string | undefined): Promise<boolean> {
+async function alreadyPresent(target: string, size: number, md5: string | undefined, hasher: FileHasher): Promise<boolean> {
   const stat = fs.statSync(target, { throwIfNoEntry: false });
   if (!stat?.isFile() || stat.size !== size) return false;
-  return md5 === undefined || (await md5OfFile(target)) === md5;
+  return md5 === undefined || (await hasher.md5(target)) === md5;
 }
 
 async function transferToPart(
   object: RemoteObject,
   part: string,
   get: ObjectGetter,
-  verify: boolean,
   options: DownloadOptions,
   progress: Progress,
   received: { bytes: number },
   counted: { bytes: number },
-): Promise<{ md5?: string; resumed: boolean }> {
+): Promise<{ resumed: boolean }> {
   const sidecarFile = part.slice(0, -PART_SUFFIX.length) + SIDECAR_SUFFIX;
   let offset = resumableOffset(part, sidecarFile, object);
   if (offset === 0) fs.rmSync(part, { force: true });
@@ -224,29 +230,23 @@ async function transferToPart(
     throw toLocalWriteError(error, sidecarFile);
   }
   let resumed = offset > 0;
-  let hash = verify ? createHash("md5") : undefined;
-  const recount = async () => {
+  const recount = () => {
     offset = fs.statSync(part, { throwIfNoEntry: false })?.size ?? 0;
     progress.bytes(offset - counted.bytes);
     counted.bytes = offset;
-    if (verify) {
-      hash = createHash("md5");
-      if (offset > 0) await hashFile(part, hash);
-    }
   };
-  await recount();
+  recount();
   const retries = options.retries ?? 4;
   for (let attempt = 0; offset < object.size || (object.size === 0 && !fs.existsSync(part)); ) {
     try {
       const response = await get(object.key, { start: offset > 0 ? offset : undefined, ifMatch: offset > 0 ? object.etag : undefined, signal: options.signal });
       if (offset > 0 && response.status !== 206) {
         fs.rmSync(part, { force: true });
-        await recount();
+        recount();
         resumed = false;
       }
       const location = response.location ?? object.key;
       await appendBody(response.body, part, offset > 0, options.signal, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, location, (chunk) => {
-        hash?.update(chunk);
         received.bytes += chunk.length;
         counted.bytes += chunk.length;
         progress.bytes(chunk.length);
@@ -261,12 +261,12 @@ async function transferToPart(
       if (restart) fs.rmSync(part, { force: true });
       else if (!isRetryable(error) || attempt >= retries) throw error;
       attempt++;
-      await recount();
+      recount();
       if (offset > 0) resumed = true;
       if (!restart) await delay(Math.min(2000, 100 * 2 ** attempt));
     }
   }
-  return { md5: hash?.digest("hex"), resumed };
+  return { resumed };
 }
 
 /** Body chunks are gathered up to this size, or for at most this long, before each write: fewer, larger writes, and a stalled body still reaches the disk (resume loses nothing). */

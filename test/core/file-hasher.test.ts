@@ -1,0 +1,90 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { FileHasher, FileHashError, isFileHashError } from "../../lib/files/index.js";
+
+const md5Of = (bytes: Buffer) => createHash("md5").update(bytes).digest("hex");
+
+describe("FileHasher (MD5 of files on worker threads)", () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "np-hasher-"));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const write = (name: string, bytes: Buffer) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, bytes);
+    return file;
+  };
+
+  it("gives the MD5 of empty, tiny and multi-block files, as crypto does in memory", async () => {
+    const hasher = new FileHasher(1);
+    try {
+      for (const bytes of [Buffer.alloc(0), Buffer.from("x"), randomBytes(3 * (1 << 20) + 7)]) {
+        assert.equal(await hasher.md5(write(`f${bytes.length}`, bytes)), md5Of(bytes));
+      }
+    } finally {
+      await hasher.close();
+    }
+  });
+
+  it("answers each of many concurrent requests with its own file's digest, across threads", async () => {
+    const hasher = new FileHasher(2);
+    try {
+      const files = Array.from({ length: 40 }, (_, i) => {
+        const bytes = randomBytes(1000 + i * 997);
+        return { file: write(`c${i}`, bytes), md5: md5Of(bytes) };
+      });
+      const digests = await Promise.all(files.map(({ file }) => hasher.md5(file)));
+      assert.deepEqual(digests, files.map(({ md5 }) => md5));
+    } finally {
+      await hasher.close();
+    }
+  });
+
+  it("raises FileHashError naming the file and the system's code, and goes on working", async () => {
+    const hasher = new FileHasher(1);
+    try {
+      const missing = path.join(dir, "missing.bin");
+      await assert.rejects(hasher.md5(missing), (error: unknown) => {
+        assert.ok(isFileHashError(error));
+        assert.equal(error.path, missing);
+        assert.equal(error.osCode, "ENOENT");
+        assert.equal(error.code, "E_FILE_HASH");
+        assert.match(error.message, /missing\.bin/);
+        assert.ok(error.hint);
+        return true;
+      });
+      await assert.rejects(hasher.md5(dir), (error: unknown) => error instanceof FileHashError && error.osCode === "EISDIR");
+      const bytes = Buffer.from("after the failures");
+      assert.equal(await hasher.md5(write("after", bytes)), md5Of(bytes));
+    } finally {
+      await hasher.close();
+    }
+  });
+
+  it("refuses work once closed, and refuses a thread count below one", async () => {
+    const hasher = new FileHasher(1);
+    await hasher.md5(write("before-close", Buffer.from("a")));
+    await hasher.close();
+    await assert.rejects(hasher.md5(path.join(dir, "before-close")), (error: unknown) => isFileHashError(error) && /closed/.test(error.message));
+    assert.throws(() => new FileHasher(0), RangeError);
+  });
+
+  it("does not keep the process alive when it is never closed", function () {
+    this.timeout(30_000);
+    const bytes = randomBytes(5000);
+    const file = write("alive", bytes);
+    const script = path.join(dir, "never-closed.ts");
+    const library = path.resolve(__dirname, "../../lib/files/index.ts");
+    fs.writeFileSync(script, `import { FileHasher } from ${JSON.stringify(library)};\nnew FileHasher(2).md5(${JSON.stringify(file)}).then((md5) => console.log(md5));\n`);
+    const run = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", timeout: 20_000, cwd: path.resolve(__dirname, "../..") });
+    assert.equal(run.error, undefined, "the process did not exit on its own");
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout.trim(), md5Of(bytes));
+  });
+});
