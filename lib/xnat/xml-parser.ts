@@ -151,9 +151,8 @@ class NameTable {
       this.#count = 0;
       slot = (hash ^ length) & mask;
     }
-    const name = text.slice(start, end);
-    const entry: QualifiedName =
-      colon < 0 ? { name, prefix: "", local: name, hash } : { name, prefix: text.slice(start, colon), local: text.slice(colon + 1, end), hash };
+    const name = detached(text.slice(start, end));
+    const entry: QualifiedName = colon < 0 ? { name, prefix: "", local: name, hash } : { name, prefix: name.slice(0, colon - start), local: name.slice(colon - start + 1), hash };
     this.#slots[slot] = entry;
     this.#count++;
     return entry;
@@ -161,6 +160,14 @@ class NameTable {
 }
 
 const NAMES = new NameTable();
+
+/**
+ * A copy of `slice` that does not keep the string it was cut from alive: V8 may represent a
+ * slice as a view into the whole document, and interned names outlive their documents.
+ */
+function detached(slice: string): string {
+  return (" " + slice).slice(1);
+}
 
 /** The in-scope namespace bindings of an element: prefix → namespace ("" is the default namespace). */
 type Scope = Map<string, string>;

@@ -1,4 +1,8 @@
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { startXnatDemo, type XnatDemo } from "../../lib/demo/index.js";
 import { toConstraintSet, toDocumentFields, toNumber, toSearchDocument, toWideTable, type DocumentField, type WideTable } from "../../lib/xnat/index.js";
 import { UnsafeXmlError, XmlFormatError } from "../../lib/xnat/errors.js";
@@ -327,6 +331,35 @@ describe("xnat single-pass XML scanner", () => {
         () => parseXml(nested(100_000)),
         (error: unknown) => error instanceof XmlFormatError && error.line === 1 && error.column === MAX_XML_DEPTH * 3 + 1 && error.message.includes(`deeper than ${MAX_XML_DEPTH} levels`),
       );
+    });
+
+    it("keeps no parsed document alive once it is dropped (interned names are copies, not views into the text)", function () {
+      this.timeout(60_000);
+      const script = path.join(os.tmpdir(), `np-xml-retention-${process.pid}.ts`);
+      const library = path.resolve(__dirname, "../../lib/xnat/xml.ts");
+      fs.writeFileSync(
+        script,
+        `import { parseXml } from ${JSON.stringify(library)};
+const gc = (globalThis as { gc?: () => void }).gc!;
+gc();
+const before = process.memoryUsage().heapUsed;
+(() => {
+  const root = "a_root_name_long_enough_to_be_a_slice_" + process.pid;
+  parseXml("<" + root + ">" + "<value>1</value>".repeat(2_500_000) + "</" + root + ">");
+})();
+gc();
+gc();
+console.log(process.memoryUsage().heapUsed - before);
+`,
+      );
+      try {
+        const run = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", script], { encoding: "utf8", timeout: 50_000, cwd: path.resolve(__dirname, "../..") });
+        assert.equal(run.status, 0, run.stderr);
+        const retainedMiB = Number(run.stdout.trim()) / 2 ** 20;
+        assert.ok(retainedMiB < 4, `${retainedMiB.toFixed(1)} MiB of a 38 MiB document stayed reachable after parsing it`);
+      } finally {
+        fs.rmSync(script, { force: true });
+      }
     });
 
     it("rejects every truncation of a real document", () => {
