@@ -16,24 +16,27 @@ runWorkerMain(async () => {
   const t = task<Task>();
   const names = fs.readdirSync(t.folder).sort().slice(0, t.count);
   preloadDanfo();
-  const phases = { read: 0n, parseXml: 0n, toDocumentFields: 0n, toWideTable: 0n };
+  const phases = { read: 0n, parseXml: 0n, toDocumentFields: 0n, wideTable: 0n };
   const clock = process.hrtime.bigint;
   const { value: table, seconds } = await timed(() => {
-    const documents = names.map((name) => {
+    const builder = new xnat.WideTableBuilder();
+    for (const name of names) {
       const t0 = clock();
       const text = fs.readFileSync(path.join(t.folder, name), "utf8");
       const t1 = clock();
       const document = xnat.parseXml(text);
       const t2 = clock();
       const fields = xnat.toDocumentFields(document);
+      const t3 = clock();
+      builder.add({}, fields);
       phases.read += t1 - t0;
       phases.parseXml += t2 - t1;
-      phases.toDocumentFields += clock() - t2;
-      return { leading: {}, fields };
-    });
-    const t3 = clock();
-    const wide = xnat.toWideTable(documents);
-    phases.toWideTable += clock() - t3;
+      phases.toDocumentFields += t3 - t2;
+      phases.wideTable += clock() - t3;
+    }
+    const t4 = clock();
+    const wide = builder.table();
+    phases.wideTable += clock() - t4;
     return wide;
   });
   const afterTable = process.resourceUsage().maxRSS;

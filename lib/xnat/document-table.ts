@@ -1,4 +1,5 @@
 import type { DataFrame } from "danfojs-node";
+import { InvalidArgumentError } from "../http/errors.js";
 import { fromRecords } from "../frame/from-rows.js";
 import type { ColumnTypes } from "../frame/types.js";
 import { isNamespaceAttribute, textOf, type XmlDocument, type XmlElement } from "./xml.js";
@@ -233,49 +234,83 @@ export interface WideTable {
  * missing (NaN or ""). `leading` columns (e.g. the experiment ID) come first.
  */
 export function toWideTable(documents: readonly { leading: Record<string, string>; fields: readonly DocumentField[] }[]): WideTable {
-  const columns: string[] = [];
-  const indexOf = new Map<string, number>();
-  for (const doc of documents) {
-    for (const column of Object.keys(doc.leading)) {
-      if (!indexOf.has(column)) {
-        indexOf.set(column, columns.length);
-        columns.push(column);
+  const leadingColumns = new Set<string>();
+  for (const doc of documents) for (const column of Object.keys(doc.leading)) leadingColumns.add(column);
+  const builder = new WideTableBuilder([...leadingColumns]);
+  for (const doc of documents) builder.add(doc.leading, doc.fields);
+  return builder.table();
+}
+
+/**
+ * Builds the wide form ({@link toWideTable}) one document at a time, so that a large set of
+ * documents never has to be held in memory at once: parse a document, add its fields, drop it.
+ * The table is the same as {@link toWideTable} makes from the same documents in the same order.
+ */
+export class WideTableBuilder {
+  readonly #columns: string[] = [];
+  readonly #indexOf = new Map<string, number>();
+  readonly #leadingCount: number;
+  readonly #byGroup = new Map<string, Map<string, number>>();
+  /** Per column: its values seen so far are all blank, all numeric, or not; and whether a row set it twice. */
+  readonly #kinds: ColumnKind[];
+  readonly #setInRow: number[];
+  readonly #setTwice: boolean[];
+  readonly #cellText: string[] = [];
+  readonly #order: number[] = [];
+  readonly #shapes: RowShapes;
+  readonly #rows: Record<string, string>[] = [];
+
+  /** `leadingColumns` are the keys `leading` may have in {@link WideTableBuilder.add}; they come first, in this order. */
+  constructor(leadingColumns: readonly string[] = []) {
+    for (const column of leadingColumns) {
+      if (this.#indexOf.has(column)) continue;
+      this.#indexOf.set(column, this.#columns.length);
+      this.#columns.push(column);
+    }
+    this.#leadingCount = this.#columns.length;
+    this.#kinds = new Array<ColumnKind>(this.#leadingCount).fill(ColumnKind.Text);
+    this.#setInRow = new Array<number>(this.#leadingCount).fill(-1);
+    this.#setTwice = new Array<boolean>(this.#leadingCount).fill(false);
+    this.#shapes = new RowShapes(this.#columns);
+  }
+
+  /** Adds one document's row: its `leading` values (declared leading columns only) and its fields. */
+  add(leading: Record<string, string>, fields: Iterable<DocumentField>): void {
+    for (const column of Object.keys(leading)) {
+      const index = this.#indexOf.get(column);
+      if (index === undefined || index >= this.#leadingCount) {
+        throw new InvalidArgumentError(`leading column ${JSON.stringify(column)} was not given when the WideTableBuilder was created`, `pass every leading column to new WideTableBuilder([...])`);
       }
     }
-  }
-  const leadingCount = columns.length;
-  const byGroup = new Map<string, Map<string, number>>();
-  /** Per column: its values seen so far are all blank, all numeric, or not; and whether a row set it twice. */
-  const kinds: ColumnKind[] = new Array<ColumnKind>(leadingCount).fill(ColumnKind.Text);
-  const setInRow: number[] = new Array<number>(leadingCount).fill(-1);
-  const setTwice: boolean[] = new Array<boolean>(leadingCount).fill(false);
-  const cellText: string[] = [];
-  const order: number[] = [];
-  const shapes = new RowShapes(columns);
-  const rows = documents.map((doc, rowNumber) => {
+    const rowNumber = this.#rows.length;
+    const columns = this.#columns;
+    const kinds = this.#kinds;
+    const setInRow = this.#setInRow;
+    const cellText = this.#cellText;
+    const order = this.#order;
     order.length = 0;
-    for (const field of doc.fields) {
-      let fields = byGroup.get(field.group);
-      if (fields === undefined) {
-        fields = new Map();
-        byGroup.set(field.group, fields);
+    for (const field of fields) {
+      let fieldsOfGroup = this.#byGroup.get(field.group);
+      if (fieldsOfGroup === undefined) {
+        fieldsOfGroup = new Map();
+        this.#byGroup.set(field.group, fieldsOfGroup);
       }
-      let index = fields.get(field.field);
+      let index = fieldsOfGroup.get(field.field);
       if (index === undefined) {
         const column = field.group === "" ? field.field : `${field.group}/${field.field}`;
-        index = indexOf.get(column);
+        index = this.#indexOf.get(column);
         if (index === undefined) {
           index = columns.length;
-          indexOf.set(column, index);
+          this.#indexOf.set(column, index);
           columns.push(column);
           kinds.push(IDENTIFIER.test(column) ? ColumnKind.Text : ColumnKind.Blank);
           setInRow.push(-1);
-          setTwice.push(false);
+          this.#setTwice.push(false);
         }
-        fields.set(field.field, index);
+        fieldsOfGroup.set(field.field, index);
       }
-      if (index < leadingCount) continue;
-      if (setInRow[index] === rowNumber) setTwice[index] = true;
+      if (index < this.#leadingCount) continue;
+      if (setInRow[index] === rowNumber) this.#setTwice[index] = true;
       else {
         setInRow[index] = rowNumber;
         order.push(index);
@@ -287,16 +322,22 @@ export function toWideTable(documents: readonly { leading: Record<string, string
         if (cell !== ColumnKind.Blank) kinds[index] = cell;
       }
     }
-    return shapes.row(doc.leading, order, cellText);
-  });
-  const types: ColumnTypes = {};
-  for (let index = 0; index < columns.length; index++) {
-    const column = columns[index];
-    if (index < leadingCount || IDENTIFIER.test(column)) types[column] = "string";
-    else if (setTwice[index]) types[column] = isNumericColumn(rows, column) ? "number" : "string";
-    else types[column] = kinds[index] === ColumnKind.Number ? "number" : "string";
+    this.#rows.push(this.#shapes.row(leading, order, cellText));
   }
-  return { columns, types, rows };
+
+  /** The table of the documents added so far (columns, types and rows; later additions do not change it). */
+  table(): WideTable {
+    const columns = [...this.#columns];
+    const rows = [...this.#rows];
+    const types: ColumnTypes = {};
+    for (let index = 0; index < columns.length; index++) {
+      const column = columns[index];
+      if (index < this.#leadingCount || IDENTIFIER.test(column)) types[column] = "string";
+      else if (this.#setTwice[index]) types[column] = isNumericColumn(rows, column) ? "number" : "string";
+      else types[column] = this.#kinds[index] === ColumnKind.Number ? "number" : "string";
+    }
+    return { columns, types, rows };
+  }
 }
 
 /**

@@ -37,7 +37,7 @@ export { MAX_XML_DEPTH } from "./xml-parser.js";
 export type { XmlDocument, XmlElement, XmlText, XmlNode } from "./xml.js";
 export { compileXPath, evaluateXPath, valueOf } from "./xpath.js";
 export type { XPathNode, XmlAttribute, CompiledPath } from "./xpath.js";
-export { toDocumentFields, toDocumentFrame, toWideTable, toWideFrame, toNumber } from "./document-table.js";
+export { toDocumentFields, toDocumentFrame, toWideTable, toWideFrame, toNumber, WideTableBuilder } from "./document-table.js";
 export type { DocumentField, WideTable } from "./document-table.js";
 export { fromListingJson, toListingFrame } from "./listing.js";
 export type { Listing, ListingColumn } from "./listing.js";

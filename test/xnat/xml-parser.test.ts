@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startXnatDemo, type XnatDemo } from "../../lib/demo/index.js";
-import { toConstraintSet, toDocumentFields, toNumber, toSearchDocument, toWideTable, type DocumentField, type WideTable } from "../../lib/xnat/index.js";
+import { toConstraintSet, toDocumentFields, toNumber, toSearchDocument, toWideTable, WideTableBuilder, type DocumentField, type WideTable } from "../../lib/xnat/index.js";
+import { InvalidArgumentError } from "../../lib/http/errors.js";
 import { UnsafeXmlError, XmlFormatError } from "../../lib/xnat/errors.js";
 import { isTrimmedSpace, MAX_XML_DEPTH } from "../../lib/xnat/xml-parser.js";
 import { parseXml, type XmlDocument, type XmlElement, type XmlNode } from "../../lib/xnat/xml.js";
@@ -165,6 +166,9 @@ describe("xnat single-pass XML scanner", () => {
         assert.ok(kinds.size > 1, `several experiment types: ${[...kinds].join(", ")}`);
         const table = assertSameWideTable(documents, "all demo experiments");
         assert.ok(Object.values(table.types).includes("number") && table.columns.length > 50);
+        const builder = new WideTableBuilder(["experiment"]);
+        for (const document of documents) builder.add(document.leading, document.fields);
+        assert.deepStrictEqual(builder.table(), table, "WideTableBuilder fed one document at a time");
         const reversed = [...documents].reverse().map((doc, i) => ({ leading: i % 3 === 0 ? {} : doc.leading, fields: doc.fields }));
         assertSameWideTable(reversed, "reversed, some rows without leading columns");
       });
@@ -218,6 +222,16 @@ describe("xnat single-pass XML scanner", () => {
       assert.deepEqual(inherited.columns, ["constructor", "__proto__", "x"], "columns named like Object.prototype members (the former code crashed on them)");
       assert.equal(inherited.types.constructor, "number");
       assertSameWideTable([{ leading: { a: "1" }, fields: [] }], "leading only");
+    });
+
+    it("WideTableBuilder refuses leading columns it was not told about, and its tables do not change afterwards", () => {
+      const builder = new WideTableBuilder(["experiment"]);
+      builder.add({ experiment: "a" }, [field("", "x", "1")]);
+      const first = builder.table();
+      assert.throws(() => builder.add({ subject: "s" }, []), (error: unknown) => error instanceof InvalidArgumentError && /subject/.test(error.message));
+      builder.add({ experiment: "b" }, [field("", "x", "text"), field("", "y", "2")]);
+      assert.deepEqual(first, { columns: ["experiment", "x"], types: { experiment: "string", x: "number" }, rows: [{ experiment: "a", x: "1" }] });
+      assert.deepEqual(builder.table().types, { experiment: "string", x: "string", y: "number" });
     });
   });
 
