@@ -137,3 +137,15 @@ export class FileHasher {
     }
   }
 }
+
+let shared: FileHasher | undefined;
+
+/**
+ * The MD5 of a file as lower-case hex, computed on the process's shared {@link FileHasher}
+ * (its idle threads never keep the process alive). A file that cannot be read raises
+ * {@link FileHashError}.
+ */
+export function md5OfFile(file: string): Promise<string> {
+  shared ??= new FileHasher();
+  return shared.md5(file);
+}

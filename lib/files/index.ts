@@ -1,2 +1,2 @@
 export { LocalWriteError, isLocalWriteError, isLocalWriteFailure, toLocalWriteError, assertWritableFolder } from "./local-write.js";
-export { FileHasher, FileHashError, isFileHashError, defaultHashThreads } from "./file-hasher.js";
+export { FileHasher, FileHashError, isFileHashError, defaultHashThreads, md5OfFile } from "./file-hasher.js";

@@ -6,7 +6,7 @@ import { etagIsMd5 } from "./entries.js";
 import { droppedConnectionError, isDroppedConnection, isS3Error } from "./errors.js";
 import { isLocalWriteFailure, toLocalWriteError } from "../files/local-write.js";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "./options.js";
-import { FileHasher } from "../files/file-hasher.js";
+import { md5OfFile } from "../files/file-hasher.js";
 import { localPathFor } from "./paths.js";
 import { mapLimit } from "../concurrency/map-limit.js";
 
@@ -127,25 +127,19 @@ export async function downloadObjects(objects: readonly RemoteObject[], dir: str
   const progress = new Progress(state, options.onProgress);
   const received = { bytes: 0 };
   progress.emit("start");
-  const hasher = new FileHasher();
-  let results: DownloadedFile[];
-  try {
-    results = await mapLimit(files, options.concurrency ?? 8, async (object) => {
-      options.signal?.throwIfAborted();
-      let target = "";
-      try {
-        target = localPathFor(dir, object.key);
-        return await fetchOne(object, target, get, checksums.get(object.key), verify, options, progress, received, hasher);
-      } catch (error) {
-        if (options.signal?.aborted) throw error;
-        return { key: object.key, path: target, size: object.size, status: "failed", error: typedFailure(error, object.key, target) } as DownloadedFile;
-      } finally {
-        progress.file(object.key);
-      }
-    });
-  } finally {
-    await hasher.close();
-  }
+  const results = await mapLimit(files, options.concurrency ?? 8, async (object) => {
+    options.signal?.throwIfAborted();
+    let target = "";
+    try {
+      target = localPathFor(dir, object.key);
+      return await fetchOne(object, target, get, checksums.get(object.key), verify, options, progress, received);
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      return { key: object.key, path: target, size: object.size, status: "failed", error: typedFailure(error, object.key, target) } as DownloadedFile;
+    } finally {
+      progress.file(object.key);
+    }
+  });
   progress.emit("done");
   const count = (status: DownloadedFile["status"]) => results.filter((file) => file.status === status).length;
   const failures = results.filter((file) => file.status === "failed").map((file) => ({ key: file.key, error: file.error! }));
@@ -170,12 +164,11 @@ async function fetchOne(
   options: DownloadOptions,
   progress: Progress,
   received: { bytes: number },
-  hasher: FileHasher,
 ): Promise<DownloadedFile> {
   const expectedMd5 = !verify ? undefined : manifestMd5 ?? (etagIsMd5(object.etag) ? object.etag.toLowerCase() : undefined);
   const verifiedBy: VerifiedBy = !expectedMd5 ? "size" : manifestMd5 ? "md5-manifest" : "md5-etag";
   const done = (status: DownloadedFile["status"]): DownloadedFile => ({ key: object.key, path: target, size: object.size, status, verifiedBy });
-  if (await alreadyPresent(target, object.size, expectedMd5, hasher)) {
+  if (await alreadyPresent(target, object.size, expectedMd5)) {
     progress.bytes(object.size);
     return done("skipped");
   }
@@ -189,8 +182,12 @@ async function fetchOne(
     const counted = { bytes: 0 };
     const transfer = await transferToPart(object, part, get, options, progress, received, counted);
     const size = fs.statSync(part).size;
-    const md5 = size === object.size && expectedMd5 ? await hasher.md5(part) : undefined;
-    const problem = size !== object.size ? `size ${size} B, expected ${object.size} B` : expectedMd5 && md5 !== expectedMd5 ? `MD5 ${md5}, expected ${expectedMd5} (${verifiedBy})` : undefined;
+    let problem: string | undefined;
+    if (size !== object.size) problem = `size ${size} B, expected ${object.size} B`;
+    else if (expectedMd5) {
+      const md5 = await md5OfFile(part);
+      if (md5 !== expectedMd5) problem = `MD5 ${md5}, expected ${expectedMd5} (${verifiedBy})`;
+    }
     if (!problem) {
       try {
         fs.renameSync(part, target);
@@ -206,10 +203,10 @@ async function fetchOne(
   }
 }
 
-async function alreadyPresent(target: string, size: number, md5: string | undefined, hasher: FileHasher): Promise<boolean> {
+async function alreadyPresent(target: string, size: number, md5: string | undefined): Promise<boolean> {
   const stat = fs.statSync(target, { throwIfNoEntry: false });
   if (!stat?.isFile() || stat.size !== size) return false;
-  return md5 === undefined || (await hasher.md5(target)) === md5;
+  return md5 === undefined || (await md5OfFile(target)) === md5;
 }
 
 async function transferToPart(

@@ -1,9 +1,10 @@
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import type { DataFrame } from "danfojs-node";
 import { fromRecords, toRecords } from "../frame/index.js";
 import { UnexpectedContentError } from "../http/errors.js";
 import { localPathFor } from "./paths.js";
+import { mapLimit } from "../concurrency/map-limit.js";
+import { md5OfFile } from "../files/file-hasher.js";
 
 /** One file listed in an HCP `.xdlm` download manifest. */
 export interface ManifestEntry {
@@ -72,6 +73,9 @@ export interface VerifyReport {
   table: DataFrame;
 }
 
+/** Files {@link verifyFolder} checks at once (their MD5s are computed on worker threads). */
+const VERIFY_CONCURRENCY = 8;
+
 /**
  * Checks a local folder against manifest entries, like HCP's 2013 verifier: each file must
  * exist and match its MD5. Files are expected at `<dir>/<key>` (the layout `download` writes).
@@ -80,16 +84,15 @@ export interface VerifyReport {
 export async function verifyFolder(dir: string, manifest: DataFrame | readonly ManifestEntry[], options: { only?: string } = {}): Promise<VerifyReport> {
   const entries = (Array.isArray(manifest) ? manifest : toRecords(manifest as DataFrame)) as ManifestEntry[];
   const wanted = entries.filter((entry) => !options.only || entry.key.startsWith(options.only));
-  const rows: { key: string; path: string; status: string }[] = [];
-  for (const entry of wanted) {
+  const rows = await mapLimit(wanted, VERIFY_CONCURRENCY, async (entry) => {
     const file = localPathFor(dir, entry.key);
     let status = "ok";
     const stat = fs.statSync(file, { throwIfNoEntry: false });
     if (!stat?.isFile()) status = "missing";
     else if (stat.size !== Number(entry.size)) status = "size mismatch";
     else if ((await md5OfFile(file)) !== String(entry.checksum).toLowerCase()) status = "checksum mismatch";
-    rows.push({ key: entry.key, path: file, status });
-  }
+    return { key: entry.key, path: file, status };
+  });
   return {
     ok: rows.every((row) => row.status === "ok"),
     verified: rows.filter((row) => row.status === "ok").length,
@@ -97,20 +100,4 @@ export async function verifyFolder(dir: string, manifest: DataFrame | readonly M
     mismatched: rows.filter((row) => row.status.endsWith("mismatch")).map((row) => row.key),
     table: fromRecords(rows, ["key", "path", "status"]),
   };
-}
-
-/** The MD5 of a file, streamed (memory stays flat). */
-export async function md5OfFile(file: string, hash = createHash("md5")): Promise<string> {
-  await hashFile(file, hash);
-  return hash.digest("hex");
-}
-
-/** Feeds a file's bytes into `hash`. */
-export function hashFile(file: string, hash: { update(chunk: Buffer): unknown }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
-    stream.on("data", (chunk) => hash.update(chunk as Buffer));
-    stream.on("error", reject);
-    stream.on("end", () => resolve());
-  });
 }

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FileHasher, FileHashError, isFileHashError } from "../../lib/files/index.js";
+import { FileHasher, FileHashError, isFileHashError, md5OfFile } from "../../lib/files/index.js";
 
 const md5Of = (bytes: Buffer) => createHash("md5").update(bytes).digest("hex");
 
@@ -73,6 +73,12 @@ describe("FileHasher (MD5 of files on worker threads)", () => {
     await hasher.close();
     await assert.rejects(hasher.md5(path.join(dir, "before-close")), (error: unknown) => isFileHashError(error) && /closed/.test(error.message));
     assert.throws(() => new FileHasher(0), RangeError);
+  });
+
+  it("md5OfFile hashes on the shared hasher, with the same typed errors", async () => {
+    const bytes = randomBytes(70_000);
+    assert.equal(await md5OfFile(write("shared", bytes)), md5Of(bytes));
+    await assert.rejects(md5OfFile(path.join(dir, "nowhere.bin")), (error: unknown) => isFileHashError(error) && error.osCode === "ENOENT");
   });
 
   it("does not keep the process alive when it is never closed", function () {
