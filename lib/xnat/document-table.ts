@@ -297,7 +297,7 @@ export class WideTableBuilder {
       }
       let index = fieldsOfGroup.get(field.field);
       if (index === undefined) {
-        const column = field.group === "" ? field.field : `${field.group}/${field.field}`;
+        const column = wideColumnOf(field);
         index = this.#indexOf.get(column);
         if (index === undefined) {
           index = columns.length;

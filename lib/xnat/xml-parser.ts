@@ -331,17 +331,13 @@ class XmlScanner {
         }
         if (typeof attributes[attribute] === "string") this.#fail(`attribute ${attribute} appears twice in <${name}>`, attributeStart);
         const value = this.#value(valueStart, valueEnd, true);
-        if (attribute === "__proto__") Object.defineProperty(attributes, attribute, { value, enumerable: true, writable: true, configurable: true });
-        else attributes[attribute] = value;
+        setOwn(attributes, attribute, value);
         if (text.charCodeAt(attributeStart) === LOWER_X && text.startsWith("xmlns", attributeStart) && (attribute.length === 5 || attribute.charCodeAt(5) === COLON)) {
           const prefix = attribute.length === 5 ? "" : attribute.slice(6);
           const uri = value === "" && prefix !== "" ? `prefix:${prefix}` : value;
           if (elementScope === scope) elementScope = new Map(scope);
           elementScope.set(prefix, uri);
-          if (!Object.prototype.hasOwnProperty.call(namespaces, prefix)) {
-            if (prefix === "__proto__") Object.defineProperty(namespaces, prefix, { value: uri, enumerable: true, writable: true, configurable: true });
-            else namespaces[prefix] = uri;
-          }
+          if (!Object.prototype.hasOwnProperty.call(namespaces, prefix)) setOwn(namespaces, prefix, uri);
         }
         p = valueEnd + 1;
       }
@@ -559,6 +555,12 @@ class XmlScanner {
   #fail(message: string, at: number): never {
     throw new XmlFormatError(message, this.#source, positionAt(this.#text, at));
   }
+}
+
+/** Sets `record[key]` as an own property, `__proto__` included (plain assignment would change the prototype instead). */
+function setOwn(record: Record<string, string>, key: string, value: string): void {
+  if (key === "__proto__") Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
 }
 
 const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };

@@ -37,7 +37,8 @@ export interface XmlDocument {
  *
  * Any DOCTYPE or ENTITY declaration is refused before parsing ({@link UnsafeXmlError}); a
  * document that is not well-formed raises {@link XmlFormatError} with the line and column of
- * the first problem (elements nested deeper than {@link MAX_XML_DEPTH} levels included). Text nodes are trimmed and blank ones dropped; text split only by comments
+ * the first problem (elements nested deeper than {@link MAX_XML_DEPTH} levels included). Text
+ * nodes are trimmed and blank ones dropped; text split only by comments
  * stays one node, CDATA sections become text nodes of their own (untrimmed); comments,
  * processing instructions and the XML declaration are left out; the predefined entities and
  * character references are decoded. `source` names the document's origin in error messages.
