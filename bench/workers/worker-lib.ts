@@ -43,9 +43,7 @@ let s3SdkSeconds: number | undefined;
  * pandas before its timer starts, and remembers how long that took.
  */
 export function preloadDanfo(): void {
-  const started = process.hrtime.bigint();
-  require("danfojs-node");
-  danfoSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  danfoSeconds = secondsToRequire("danfojs-node");
 }
 
 /**
@@ -53,9 +51,14 @@ export function preloadDanfo(): void {
  * the boto anchor imports boto before its timer starts, and remembers how long that took.
  */
 export function preloadS3Sdk(): void {
+  s3SdkSeconds = secondsToRequire("@aws-sdk/client-s3");
+}
+
+/** Loads a module and returns how long that took. */
+function secondsToRequire(module: string): number {
   const started = process.hrtime.bigint();
-  require("@aws-sdk/client-s3");
-  s3SdkSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  require(module);
+  return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 /**
