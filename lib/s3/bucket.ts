@@ -5,12 +5,13 @@ import { Readable } from "node:stream";
 import { IntegrityError, InvalidArgumentError, isIntegrityError, isNetworkError, isTimeoutError, isUnexpectedContentError } from "../http/errors.js";
 import { retryDelay, sleep, type RetryPolicy } from "../http/retry.js";
 import { compareKeys, entriesToFrame, etagIsMd5, S3Entry, unquote } from "./entries.js";
-import { S3Error, toS3Error } from "./errors.js";
+import { isS3Error, S3Error, toS3Error } from "./errors.js";
 import { DownloadOptions, DownloadSummary, downloadObjects, ObjectGetter, readGuarded, RemoteObject } from "./download.js";
 import { listingCheck } from "./listing-check.js";
 import { assertWritableFolder } from "../files/local-write.js";
 import { ManifestEntry, manifestToFrame, parseManifest } from "./manifest.js";
 import { BucketOptions, clientConfigFrom, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, optionsFrom, retryPolicyFrom, S3ServiceInfo } from "./options.js";
+import { ObjectReader } from "./object-reader.js";
 import { localPathFor } from "./paths.js";
 import { mapLimit } from "../concurrency/map-limit.js";
 
@@ -43,6 +44,7 @@ export class Bucket {
   private readonly timeoutMs: number;
   private readonly idleTimeoutMs: number;
   private readonly policy: RetryPolicy;
+  private readonly reader: ObjectReader;
 
   constructor(name: string, options: BucketOptions = {}) {
     if (!name || name.includes("/")) throw new InvalidArgumentError(`${JSON.stringify(name)} is not a bucket name`, "pass the bucket name alone, e.g. hcp-openaccess");
@@ -52,7 +54,16 @@ export class Bucket {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.policy = retryPolicyFrom(options);
-    this.client = new (sdk().S3Client)(clientConfigFrom(options));
+    const config = clientConfigFrom(options);
+    this.client = new (sdk().S3Client)(config);
+    this.reader = new ObjectReader(this.client, {
+      bucket: name,
+      region: config.region as string,
+      endpoint: config.endpoint as string | undefined,
+      forcePathStyle: config.forcePathStyle ?? false,
+      timeoutMs: this.timeoutMs,
+      idleTimeoutMs: this.idleTimeoutMs,
+    });
     this.client.middlewareStack.add(listingCheck(name, this.idleTimeoutMs), { step: "deserialize", priority: "low", name: "neuroportalListingCheck" });
   }
 
@@ -182,6 +193,7 @@ export class Bucket {
 
   /** Stops the underlying HTTP connections. */
   close(): void {
+    this.reader.close();
     this.client.destroy();
   }
 
@@ -220,18 +232,18 @@ export class Bucket {
   /** GETs a small object whole and parses it, fetching it again while the read or the content is damaged. */
   private async readSmall<T>(key: string, parse: (text: string) => T, signal?: AbortSignal): Promise<T> {
     return this.retrying(async () => {
-      const object = await this.call(() => this.client.send(new (sdk().GetObjectCommand)({ Bucket: this.name, Key: key }), { abortSignal: signal }), key);
-      const location = `s3://${this.name}/${key}`;
-      const body = await readGuarded(object.Body as Readable, location, this.idleTimeoutMs, signal);
-      const declared = object.ContentLength;
+      const object = await this.getObject(key, { signal });
+      const location = object.location;
+      const body = await readGuarded(object.body, location, this.idleTimeoutMs, signal);
+      const declared = object.contentLength;
       if (declared !== undefined && body.length !== declared) throw new IntegrityError(`${location} arrived with ${body.length} of ${declared} bytes`, location);
-      const etag = unquote(object.ETag);
-      if (etagIsMd5(etag) && !object.ContentEncoding && !object.ContentRange) {
+      const etag = unquote(object.etag);
+      if (etagIsMd5(etag) && !object.contentEncoding && !object.contentRange) {
         const md5 = createHash("md5").update(body).digest("hex");
         if (md5 !== etag.toLowerCase()) throw new IntegrityError(`${location} arrived damaged: MD5 ${md5}, its ETag says ${etag.toLowerCase()}`, location);
       }
       return parse(body.toString("utf8"));
-    }, isDamagedRead, signal);
+    }, isWorthReadingAgain, signal);
   }
 
   /** Runs `attempt` again after failures `retryable` accepts, with backoff, up to the bucket's bound. */
@@ -247,12 +259,35 @@ export class Bucket {
   }
 
   private getter(): ObjectGetter {
-    return async (key, { start, ifMatch, signal }) => {
-      const object = await this.call(
-        () => this.client.send(new (sdk().GetObjectCommand)({ Bucket: this.name, Key: key, Range: start ? `bytes=${start}-` : undefined, IfMatch: ifMatch ? `"${ifMatch}"` : undefined }), { abortSignal: signal }),
-        key,
-      );
-      return { status: object.$metadata.httpStatusCode ?? 200, body: object.Body as Readable, location: `s3://${this.name}/${key}` };
+    return async (key, options) => {
+      const { status, body, location } = await this.getObject(key, options);
+      return { status, body, location };
+    };
+  }
+
+  /**
+   * GETs one object (from byte `start` on, only while its ETag is `ifMatch`) through the lean
+   * {@link ObjectReader}; endpoints that need more than plain SigV4 go through the SDK.
+   */
+  private async getObject(key: string, { start, ifMatch, signal }: { start?: number; ifMatch?: string; signal?: AbortSignal }): Promise<FetchedObject> {
+    const endpoint = await this.reader.resolve();
+    if (endpoint) {
+      const { status, headers, body, location } = await this.reader.get(endpoint, key, { start, ifMatch, signal });
+      const length = headers["content-length"];
+      return { status, body, location, contentLength: length === undefined ? undefined : Number(length), etag: headers.etag, contentEncoding: headers["content-encoding"], contentRange: headers["content-range"] };
+    }
+    const object = await this.call(
+      () => this.client.send(new (sdk().GetObjectCommand)({ Bucket: this.name, Key: key, Range: start ? `bytes=${start}-` : undefined, IfMatch: ifMatch ? `"${ifMatch}"` : undefined }), { abortSignal: signal }),
+      key,
+    );
+    return {
+      status: object.$metadata.httpStatusCode ?? 200,
+      body: object.Body as Readable,
+      location: `s3://${this.name}/${key}`,
+      contentLength: object.ContentLength,
+      etag: object.ETag,
+      contentEncoding: object.ContentEncoding,
+      contentRange: object.ContentRange,
     };
   }
 
@@ -265,8 +300,20 @@ export class Bucket {
   }
 }
 
-/** A read worth repeating: dropped, stalled, cut or damaged in transit (the SDK already retried 5xx answers). */
-function isDamagedRead(error: unknown): boolean {
+/** One object GET whose headers have arrived. */
+interface FetchedObject {
+  status: number;
+  body: Readable;
+  location: string;
+  contentLength?: number;
+  etag?: string;
+  contentEncoding?: string;
+  contentRange?: string;
+}
+
+/** A read worth repeating: dropped, stalled, cut or damaged in transit, or refused by an overloaded or failing server. */
+function isWorthReadingAgain(error: unknown): boolean {
+  if (isS3Error(error)) return (error.status !== undefined && (error.status >= 500 || error.status === 429)) || error.s3Code === "SlowDown";
   return isNetworkError(error) || isTimeoutError(error) || isIntegrityError(error) || isUnexpectedContentError(error);
 }
 

@@ -315,6 +315,7 @@ async function appendBody(body: Readable, file: string, append: boolean, signal:
       }
       if (writeError) throw writeError;
     }
+    if (writeError) throw writeError;
     signal?.throwIfAborted();
   } catch (error) {
     throw writeError ? toLocalWriteError(writeError, file) : toBodyError(error, location);

@@ -56,6 +56,7 @@ function hintFor(s3Code: string, status?: number): string | undefined {
   if (s3Code === "AccessDenied") return "the bucket needs signed requests: pass credentials (HCP issues AWS keys in ConnectomeDB), or check that your keys cover this release";
   if (s3Code === "InvalidAccessKeyId" || s3Code === "SignatureDoesNotMatch") return "check the access key id and secret key (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or your profile)";
   if (s3Code === "CredentialsProviderError") return "no AWS credentials were found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, or use anonymous access for public buckets";
+  if (s3Code === "PermanentRedirect" || s3Code === "AuthorizationHeaderMalformed" || s3Code === "IllegalLocationConstraintException") return "the bucket lives in another region: pass that region (named in the message when S3 says it), e.g. region: \"eu-west-1\"";
   if (s3Code === "NoSuchBucket") return "check the bucket name and the endpoint";
   if (s3Code === "NoSuchKey" || s3Code === "NotFound") return "list the prefix to see which keys exist";
   if (status !== undefined && status >= 500) return "the S3 service failed (the request was retried); try again later";

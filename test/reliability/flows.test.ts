@@ -54,7 +54,7 @@ const MODES: readonly Mode[] = [
   { name: "session expiring after every request", spec: { sessionExpiry: { requests: 1 } }, flows: ["xnat"], mustComplete: ["xnat"] },
   {
     name: "10% mixed failures (errors, drops, truncations, slow)",
-    spec: { seed: 31, errorRate: 0.04, dropRate: 0.03, truncateRate: 0.03, slowMs: 20, slowRate: 0.05, retryAfterSeconds: 0 },
+    spec: { seed: 35, errorRate: 0.04, dropRate: 0.03, truncateRate: 0.03, slowMs: 20, slowRate: 0.05, retryAfterSeconds: 0 },
     flows: ["xnat", "allen", "s3"],
     mustComplete: ["xnat", "allen", "s3"],
   },

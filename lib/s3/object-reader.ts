@@ -1,0 +1,176 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import * as http from "node:http";
+import * as https from "node:https";
+import { TimeoutError } from "../http/errors.js";
+import { readGuarded } from "./download.js";
+import { toS3Error } from "./errors.js";
+
+/** Where a bucket's objects live and how requests to them are signed, as the SDK's endpoint rules resolve it. */
+export interface ObjectEndpoint {
+  /** Origin and bucket path, e.g. `https://hcp-openaccess.s3.us-east-1.amazonaws.com/` or `http://127.0.0.1:4568/bucket`. */
+  base: URL;
+  signingRegion: string;
+  signingService: string;
+}
+
+/** One object GET whose headers have arrived: the status, the headers and the live body. */
+export interface ObjectResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: http.IncomingMessage;
+  location: string;
+}
+
+/** What {@link ObjectReader} needs besides the SDK client. */
+export interface ObjectReaderOptions {
+  bucket: string;
+  region: string;
+  /** The custom endpoint, already validated (absent for AWS itself). */
+  endpoint?: string;
+  forcePathStyle: boolean;
+  /** Milliseconds for the connection and the response headers. */
+  timeoutMs: number;
+  /** Milliseconds without data before an error body is given up. */
+  idleTimeoutMs: number;
+}
+
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+/**
+ * Object GETs without the SDK's per-request middleware: the endpoint (bucket host or path,
+ * FIPS and dual-stack settings) is resolved once with the SDK's own rules, each request is
+ * signed with the client's own signer (so credentials come from the same chain, and anonymous
+ * access stays unsigned), and responses stream over one keep-alive agent. Errors become the same
+ * typed errors as SDK calls ({@link toS3Error}). About 3 ms less CPU per request than
+ * `GetObjectCommand`, which is most of the cost of a small file.
+ */
+export class ObjectReader {
+  private endpoint?: Promise<ObjectEndpoint | undefined>;
+  private agent?: http.Agent;
+
+  constructor(
+    private readonly client: S3Client,
+    private readonly options: ObjectReaderOptions,
+  ) {}
+
+  /**
+   * The bucket's endpoint, or undefined when it needs more than plain SigV4 (S3 Express,
+   * access-point ARNs): callers then use the SDK's GetObject.
+   */
+  resolve(): Promise<ObjectEndpoint | undefined> {
+    this.endpoint ??= resolveObjectEndpoint(this.client, this.options).catch((error: unknown) => {
+      this.endpoint = undefined;
+      throw toS3Error(error, { bucket: this.options.bucket, endpoint: this.options.endpoint, timeoutMs: this.options.timeoutMs });
+    });
+    return this.endpoint;
+  }
+
+  /**
+   * GETs `key` (from byte `start` on, only if its ETag is still `ifMatch`) and returns once the
+   * headers are in with a 2xx status; any other answer raises the typed S3 error it stands for.
+   */
+  async get(endpoint: ObjectEndpoint, key: string, options: { start?: number; ifMatch?: string; signal?: AbortSignal } = {}): Promise<ObjectResponse> {
+    const location = `s3://${this.options.bucket}/${key}`;
+    const where = { bucket: this.options.bucket, key, endpoint: this.options.endpoint, timeoutMs: this.options.timeoutMs };
+    let response: http.IncomingMessage;
+    try {
+      const request = objectRequest(endpoint, key, options);
+      const signer = await this.client.config.signer();
+      const signed = await signer.sign(request, { signingRegion: endpoint.signingRegion, signingService: endpoint.signingService });
+      response = await this.send(endpoint.base, signed.path, signed.headers as http.OutgoingHttpHeaders, location, options.signal);
+    } catch (error) {
+      throw toS3Error(error, where);
+    }
+    const status = response.statusCode ?? 0;
+    if (status >= 200 && status < 300) return { status, headers: response.headers, body: response, location };
+    throw toS3Error(await errorFrom(response, location, this.options.idleTimeoutMs, options.signal), where);
+  }
+
+  /** Closes the idle connections. */
+  close(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
+  }
+
+  private send(base: URL, path: string, headers: http.OutgoingHttpHeaders, location: string, signal?: AbortSignal): Promise<http.IncomingMessage> {
+    const secure = base.protocol === "https:";
+    this.agent ??= secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    const timeoutMs = this.options.timeoutMs;
+    return new Promise((resolve, reject) => {
+      const request = (secure ? https : http).request({ protocol: base.protocol, hostname: base.hostname.replace(/^\[|\]$/g, ""), port: base.port || undefined, method: "GET", path, headers, agent: this.agent, signal });
+      const timer = setTimeout(() => request.destroy(new TimeoutError(location, timeoutMs, "connect")), timeoutMs);
+      request.once("response", (response) => {
+        clearTimeout(timer);
+        resolve(response);
+      });
+      request.once("error", (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      request.end();
+    });
+  }
+}
+
+/** Resolves the bucket's object endpoint and signing scope with the SDK's endpoint rules. */
+export async function resolveObjectEndpoint(client: S3Client, options: Pick<ObjectReaderOptions, "bucket" | "region" | "endpoint" | "forcePathStyle">): Promise<ObjectEndpoint | undefined> {
+  const config = client.config;
+  const resolved = config.endpointProvider({
+    Bucket: options.bucket,
+    Region: options.region,
+    UseFIPS: await config.useFipsEndpoint(),
+    UseDualStack: await config.useDualstackEndpoint(),
+    ForcePathStyle: options.forcePathStyle,
+    Accelerate: config.useAccelerateEndpoint ?? false,
+    Endpoint: options.endpoint,
+  });
+  const scheme = (resolved.properties?.authSchemes as { name?: string; signingRegion?: string; signingName?: string }[] | undefined)?.[0];
+  if (scheme && scheme.name !== "sigv4") return undefined;
+  return { base: new URL(resolved.url.href), signingRegion: scheme?.signingRegion ?? options.region, signingService: scheme?.signingName ?? "s3" };
+}
+
+/** The unsigned request for one object GET (path-encoded the way S3 signs it). */
+export function objectRequest(endpoint: ObjectEndpoint, key: string, options: { start?: number; ifMatch?: string } = {}) {
+  const headers: Record<string, string> = { host: endpoint.base.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" };
+  if (options.start) headers.range = `bytes=${options.start}-`;
+  if (options.ifMatch) headers["if-match"] = `"${options.ifMatch}"`;
+  return {
+    method: "GET",
+    protocol: endpoint.base.protocol,
+    hostname: endpoint.base.hostname,
+    port: endpoint.base.port ? Number(endpoint.base.port) : undefined,
+    path: objectPath(endpoint.base, key),
+    query: {},
+    headers,
+  };
+}
+
+/** The request path of `key` under `base`: each key segment encoded as S3 expects (RFC 3986, `/` kept). */
+export function objectPath(base: URL, key: string): string {
+  return `${base.pathname.replace(/\/+$/, "")}/${key.split("/").map(encodeSegment).join("/")}`;
+}
+
+const encodeSegment = (segment: string) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * The error an S3 error answer stands for, shaped like the SDK's service exceptions (code,
+ * message, status) so that {@link toS3Error} types and explains it the same way.
+ */
+async function errorFrom(response: http.IncomingMessage, location: string, idleTimeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+  const status = response.statusCode ?? 0;
+  let text = "";
+  try {
+    text = (await readGuarded(response, location, idleTimeoutMs, signal)).subarray(0, ERROR_BODY_LIMIT).toString("utf8");
+  } catch {
+    text = "";
+  }
+  const code = xmlField(text, "Code");
+  const region = response.headers["x-amz-bucket-region"];
+  const message = [xmlField(text, "Message"), typeof region === "string" ? `the bucket is in region ${region}` : undefined].filter(Boolean).join("; ");
+  return { name: code ?? "UnknownError", Code: code, message: message || undefined, $metadata: { httpStatusCode: status } };
+}
+
+function xmlField(xml: string, name: string): string | undefined {
+  const match = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);
+  return match ? match[1].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&") : undefined;
+}
