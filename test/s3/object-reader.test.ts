@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
@@ -119,5 +120,24 @@ describe("s3: object GETs outside the SDK's middleware (endpoint rules, signing,
     assert.equal(error.status, 301);
     assert.match(error.message, /region eu-west-1/);
     assert.match(error.hint ?? "", /region/);
+  });
+  it("lets a script that never closes its bucket exit as soon as its reads are done", async () => {
+    const script = path.join(temp.dir, "never-closed.ts");
+    const library = path.resolve(__dirname, "../../lib/s3/index.ts");
+    const options = s3.optionsFrom(service.info);
+    fs.writeFileSync(script, `import * as s3 from ${JSON.stringify(library)};\ns3.bucket(${JSON.stringify(BUCKET)}, ${JSON.stringify(options)}).getText(${JSON.stringify(`${MOTOR_PREFIX}EVs/lf.txt`)}).then((text) => setImmediate(() => console.log(JSON.stringify({ length: text.length, alive: process.getActiveResourcesInfo() }))));\n`);
+    const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: path.resolve(__dirname, "../.."), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on("exit", (c, s) => resolve([c, s])));
+    clearTimeout(timer);
+    assert.equal(signal, null, "the process did not exit on its own (an open connection kept it alive)");
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as { length: number; alive: string[] };
+    assert.ok(report.length > 0, stdout);
+    assert.deepEqual(report.alive.filter((resource) => /TCP|TLS/i.test(resource)), [], "no connection holds the event loop once the read is done");
   });
 });
