@@ -45,6 +45,7 @@ describe("s3: object GETs outside the SDK's middleware (endpoint rules, signing,
     assert.deepEqual(await endpointFor("hcp.aws.amazon.com", {}), { url: "https://s3.us-east-1.amazonaws.com/hcp.aws.amazon.com", region: "us-east-1", service: "s3" }, "dotted names need path style over https");
     assert.deepEqual(await endpointFor("hcp-openaccess", { region: "eu-west-1" }), { url: "https://hcp-openaccess.s3.eu-west-1.amazonaws.com/", region: "eu-west-1", service: "s3" });
     assert.deepEqual(await endpointFor("demo", { endpoint: "http://127.0.0.1:9/" }), { url: "http://127.0.0.1:9/demo", region: "us-east-1", service: "s3" });
+    assert.equal(await endpointFor("demo--use1-az4--x-s3", {}), undefined, "S3 Express session auth is left to the SDK's GetObject");
   });
 
   it("encodes keys segment by segment, keeping the slashes, as S3 signs them", () => {
