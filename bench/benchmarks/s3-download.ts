@@ -213,7 +213,7 @@ export const s3Download: Benchmark = {
       const times = context.repeats(2);
       const results = {} as Record<Exclude<Tool, "floor">, DownloadResult>;
       let floor: DownloadResult | undefined;
-      const tools: Tool[] = s.grows === "files" ? ["neuroportal", "floor", "rclone", "aws", "boto"] : ["neuroportal", "rclone", "aws", "boto"];
+      const tools: Tool[] = ["neuroportal", "floor", "rclone", "aws", "boto"];
       for (const tool of tools) {
         const result = await download(context, tool, server, base, times);
         if (tool === "floor") floor = result;
