@@ -1,14 +1,7 @@
 import { s3 } from "neuroportal";
-import { preloadS3Sdk, report, runWorkerMain, task, timed } from "./worker-lib.js";
+import { preloadS3Sdk, report, runWorkerMain, task, timed, type S3DownloadTask } from "./worker-lib.js";
 
-interface Task {
-  endpoint: string;
-  region: string;
-  bucket: string;
-  prefix: string;
-  dest: string;
-  concurrency?: number;
-}
+type Task = S3DownloadTask;
 
 runWorkerMain(async () => {
   preloadS3Sdk();

@@ -10,16 +10,9 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { preloadS3Sdk, report, runWorkerMain, task, timed } from "./worker-lib.js";
+import { preloadS3Sdk, report, runWorkerMain, task, timed, type S3DownloadTask } from "./worker-lib.js";
 
-interface Task {
-  endpoint: string;
-  region: string;
-  bucket: string;
-  prefix: string;
-  dest: string;
-  concurrency?: number;
-}
+type Task = S3DownloadTask;
 
 interface Listed {
   key: string;

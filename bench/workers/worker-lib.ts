@@ -4,6 +4,16 @@
  * monotonic clock and prints one JSON report line, the same shape as the Python anchors'.
  */
 
+/** The task of the S3 download workers: which prefix of which bucket to copy where (keys come from the environment). */
+export interface S3DownloadTask {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  prefix: string;
+  dest: string;
+  concurrency?: number;
+}
+
 /** The JSON task given as the only argument. */
 export function task<T>(): T {
   const raw = process.argv[2];
