@@ -27,7 +27,42 @@ const { parentPort } = require("node:worker_threads");
 const fs = require("node:fs");
 const crypto = require("node:crypto");
 const block = Buffer.allocUnsafe(1 << 20);
-parentPort.on("message", ({ id, file }) => {
+const streams = new Map();
+const failure = (error) => ({ message: String(error && error.message || error), code: error && error.code });
+function feed(stream, upTo) {
+  if (stream.error) return;
+  try {
+    if (stream.fd === undefined) stream.fd = fs.openSync(stream.file, "r");
+    while (stream.position < upTo) {
+      const read = fs.readSync(stream.fd, block, 0, Math.min(block.length, upTo - stream.position), stream.position);
+      if (read === 0) return;
+      stream.hash.update(block.subarray(0, read));
+      stream.position += read;
+    }
+  } catch (error) {
+    stream.error = failure(error);
+  }
+}
+function close(stream) {
+  streams.delete(stream.id);
+  if (stream.fd !== undefined) fs.closeSync(stream.fd);
+}
+parentPort.on("message", (message) => {
+  const { op, id, file } = message;
+  if (op === "open") return void streams.set(message.stream, { id: message.stream, file, hash: crypto.createHash("md5"), position: 0 });
+  const stream = message.stream === undefined ? undefined : streams.get(message.stream);
+  if (op === "advance") return void (stream && feed(stream, message.upTo));
+  if (op === "drop") return void (stream && close(stream));
+  if (op === "digest") {
+    if (!stream) return void parentPort.postMessage({ id, error: { message: "the hash stream was dropped" } });
+    feed(stream, Infinity);
+    try {
+      parentPort.postMessage(stream.error ? { id, error: stream.error } : { id, md5: stream.hash.digest("hex") });
+    } finally {
+      close(stream);
+    }
+    return;
+  }
   let fd;
   try {
     const hash = crypto.createHash("md5");
@@ -35,12 +70,27 @@ parentPort.on("message", ({ id, file }) => {
     for (let read; (read = fs.readSync(fd, block, 0, block.length, null)) > 0; ) hash.update(block.subarray(0, read));
     parentPort.postMessage({ id, md5: hash.digest("hex") });
   } catch (error) {
-    parentPort.postMessage({ id, error: { message: String(error && error.message || error), code: error && error.code } });
+    parentPort.postMessage({ id, error: failure(error) });
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
 });
 `;
+
+/**
+ * The MD5 of a file that is still being written (append only), taken from the bytes on disk as
+ * they land: {@link FileHashStream.advance} hands the thread what has been written so far, and
+ * {@link FileHashStream.digest} reads the rest once writing is done. Hashing thus runs beside
+ * the transfer instead of after it.
+ */
+export interface FileHashStream {
+  /** The file holds at least `bytes` bytes now; the thread may hash up to there. */
+  advance(bytes: number): void;
+  /** Hashes whatever is left up to the end of the file and returns the MD5 as lower-case hex. */
+  digest(): Promise<string>;
+  /** Forgets the stream (the file was removed or is no longer wanted). */
+  drop(): void;
+}
 
 interface Pending {
   file: string;
@@ -78,13 +128,44 @@ export class FileHasher {
   /** The MD5 of `file` as lower-case hex; a file that cannot be read raises {@link FileHashError}. */
   md5(file: string): Promise<string> {
     if (this.#closed) return Promise.reject(new FileHashError(file, "the hasher was closed"));
-    const thread = this.#pickThread();
+    return this.#ask(this.#pickThread(), { file }, file);
+  }
+
+  #ask(thread: Thread, message: Record<string, unknown>, file: string): Promise<string> {
     const id = ++this.#sequence;
     return new Promise<string>((resolve, reject) => {
       thread.pending.set(id, { file, resolve, reject });
       thread.worker.ref();
-      thread.worker.postMessage({ id, file });
+      thread.worker.postMessage({ ...message, id });
     });
+  }
+
+  /** Starts hashing `file` while it is written; see {@link FileHashStream}. */
+  stream(file: string): FileHashStream {
+    if (this.#closed) {
+      const closed = Promise.reject(new FileHashError(file, "the hasher was closed"));
+      closed.catch(() => undefined);
+      return { advance: () => undefined, digest: () => closed, drop: () => undefined };
+    }
+    const thread = this.#pickThread();
+    const stream = ++this.#sequence;
+    let finished = false;
+    thread.worker.postMessage({ op: "open", stream, file });
+    return {
+      advance: (bytes) => {
+        if (!finished) thread.worker.postMessage({ op: "advance", stream, upTo: bytes });
+      },
+      digest: () => {
+        if (finished) return Promise.reject(new FileHashError(file, "the hash stream was already finished"));
+        finished = true;
+        return this.#ask(thread, { op: "digest", stream }, file);
+      },
+      drop: () => {
+        if (finished) return;
+        finished = true;
+        thread.worker.postMessage({ op: "drop", stream });
+      },
+    };
   }
 
   /** Stops the threads; files still being hashed fail with {@link FileHashError}. */
@@ -148,4 +229,10 @@ let shared: FileHasher | undefined;
 export function md5OfFile(file: string): Promise<string> {
   shared ??= new FileHasher();
   return shared.md5(file);
+}
+
+/** A {@link FileHashStream} on the process's shared {@link FileHasher}: the MD5 of `file` taken while it is written. */
+export function md5WhileWriting(file: string): FileHashStream {
+  shared ??= new FileHasher();
+  return shared.stream(file);
 }

@@ -1,2 +1,3 @@
 export { LocalWriteError, isLocalWriteError, isLocalWriteFailure, toLocalWriteError, assertWritableFolder } from "./local-write.js";
-export { FileHasher, FileHashError, isFileHashError, defaultHashThreads, md5OfFile } from "./file-hasher.js";
+export { FileHasher, FileHashError, isFileHashError, defaultHashThreads, md5OfFile, md5WhileWriting } from "./file-hasher.js";
+export type { FileHashStream } from "./file-hasher.js";

@@ -6,7 +6,7 @@ import { etagIsMd5 } from "./entries.js";
 import { droppedConnectionError, isDroppedConnection, isS3Error } from "./errors.js";
 import { isLocalWriteFailure, toLocalWriteError } from "../files/local-write.js";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "./options.js";
-import { md5OfFile } from "../files/file-hasher.js";
+import { FileHashStream, md5OfFile, md5WhileWriting } from "../files/file-hasher.js";
 import { localPathFor } from "./paths.js";
 import { mapLimit } from "../concurrency/map-limit.js";
 
@@ -115,8 +115,8 @@ class Progress {
 /**
  * Downloads objects to `<dir>/<key>` with bounded concurrency, streaming each to a `.part` file
  * (plus a `.part.json` sidecar with its ETag and size) that is renamed only once complete and
- * verified. The MD5 is computed from the file as written, on a worker thread (so verification
- * runs beside the transfers still in flight). Dropped connections resume with range requests;
+ * verified. The MD5 is taken from the bytes on disk as each batch lands, on a worker thread, so
+ * verification runs beside the transfer rather than after it. Dropped connections resume with range requests;
  * verified files already present are skipped; a checksum mismatch deletes the copy and fetches
  * it once more before failing.
  */
@@ -180,12 +180,14 @@ async function fetchOne(
   }
   for (let round = 0; ; round++) {
     const counted = { bytes: 0 };
-    const transfer = await transferToPart(object, part, get, options, progress, received, counted);
+    const transfer = await transferToPart(object, part, get, options, progress, received, counted, expectedMd5 !== undefined);
     const size = fs.statSync(part).size;
     let problem: string | undefined;
-    if (size !== object.size) problem = `size ${size} B, expected ${object.size} B`;
-    else if (expectedMd5) {
-      const md5 = await md5OfFile(part);
+    if (size !== object.size) {
+      transfer.hash?.drop();
+      problem = `size ${size} B, expected ${object.size} B`;
+    } else if (expectedMd5) {
+      const md5 = await (transfer.hash ? transfer.hash.digest() : md5OfFile(part));
       if (md5 !== expectedMd5) problem = `MD5 ${md5}, expected ${expectedMd5} (${verifiedBy})`;
     }
     if (!problem) {
@@ -217,7 +219,8 @@ async function transferToPart(
   progress: Progress,
   received: { bytes: number },
   counted: { bytes: number },
-): Promise<{ resumed: boolean }> {
+  hashing: boolean,
+): Promise<{ resumed: boolean; hash?: FileHashStream }> {
   const sidecarFile = part.slice(0, -PART_SUFFIX.length) + SIDECAR_SUFFIX;
   let offset = resumableOffset(part, sidecarFile, object);
   if (offset === 0) fs.rmSync(part, { force: true });
@@ -233,37 +236,52 @@ async function transferToPart(
     counted.bytes = offset;
   };
   recount();
+  let hash = hashing ? md5WhileWriting(part) : undefined;
+  const restartHash = () => {
+    hash?.drop();
+    hash = hashing ? md5WhileWriting(part) : undefined;
+  };
   const retries = options.retries ?? 4;
-  for (let attempt = 0; offset < object.size || (object.size === 0 && !fs.existsSync(part)); ) {
-    try {
-      const response = await get(object.key, { start: offset > 0 ? offset : undefined, ifMatch: offset > 0 ? object.etag : undefined, signal: options.signal });
-      if (offset > 0 && response.status !== 206) {
-        fs.rmSync(part, { force: true });
+  try {
+    for (let attempt = 0; offset < object.size || (object.size === 0 && !fs.existsSync(part)); ) {
+      try {
+        const response = await get(object.key, { start: offset > 0 ? offset : undefined, ifMatch: offset > 0 ? object.etag : undefined, signal: options.signal });
+        if (offset > 0 && response.status !== 206) {
+          fs.rmSync(part, { force: true });
+          restartHash();
+          recount();
+          resumed = false;
+        }
+        const location = response.location ?? object.key;
+        const base = offset;
+        const onChunk = (chunk: Buffer) => {
+          received.bytes += chunk.length;
+          counted.bytes += chunk.length;
+          progress.bytes(chunk.length);
+        };
+        await appendBody(response.body, part, base > 0, options.signal, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, location, onChunk, (written) => hash?.advance(base + written));
+        const size = fs.statSync(part).size;
+        if (size < object.size) throw new NetworkError(`the body of ${location} ended after ${size} of ${object.size} bytes`, location, undefined, "the connection was cut; it is resumed automatically — run the download again if it keeps failing");
+        offset = size;
+        break;
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        const restart = isS3Error(error) && (error.status === 416 || error.status === 412);
+        if (restart) {
+          fs.rmSync(part, { force: true });
+          restartHash();
+        } else if (!isRetryable(error) || attempt >= retries) throw error;
+        attempt++;
         recount();
-        resumed = false;
+        if (offset > 0) resumed = true;
+        if (!restart) await delay(Math.min(2000, 100 * 2 ** attempt));
       }
-      const location = response.location ?? object.key;
-      await appendBody(response.body, part, offset > 0, options.signal, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, location, (chunk) => {
-        received.bytes += chunk.length;
-        counted.bytes += chunk.length;
-        progress.bytes(chunk.length);
-      });
-      const size = fs.statSync(part).size;
-      if (size < object.size) throw new NetworkError(`the body of ${location} ended after ${size} of ${object.size} bytes`, location, undefined, "the connection was cut; it is resumed automatically — run the download again if it keeps failing");
-      offset = size;
-      break;
-    } catch (error) {
-      if (options.signal?.aborted) throw error;
-      const restart = isS3Error(error) && (error.status === 416 || error.status === 412);
-      if (restart) fs.rmSync(part, { force: true });
-      else if (!isRetryable(error) || attempt >= retries) throw error;
-      attempt++;
-      recount();
-      if (offset > 0) resumed = true;
-      if (!restart) await delay(Math.min(2000, 100 * 2 ** attempt));
     }
+  } catch (error) {
+    hash?.drop();
+    throw error;
   }
-  return { resumed };
+  return { resumed, hash };
 }
 
 /** Body chunks are gathered up to this size, or for at most this long, before each write: fewer, larger writes, and a stalled body still reaches the disk (resume loses nothing). */
@@ -271,10 +289,20 @@ const WRITE_BATCH_BYTES = 1 << 20;
 const WRITE_BATCH_MS = 20;
 
 /**
- * Streams a body to the end of `file` with backpressure. Whatever arrived before an error or an
+ * Streams a body to the end of `file` with backpressure, calling `onWritten` with the bytes
+ * this call has written once each batch is on disk. Whatever arrived before an error or an
  * abort is flushed to disk before the error propagates, so a resume loses nothing.
  */
-async function appendBody(body: Readable, file: string, append: boolean, signal: AbortSignal | undefined, idleTimeoutMs: number, location: string, onChunk: (chunk: Buffer) => void): Promise<void> {
+async function appendBody(
+  body: Readable,
+  file: string,
+  append: boolean,
+  signal: AbortSignal | undefined,
+  idleTimeoutMs: number,
+  location: string,
+  onChunk: (chunk: Buffer) => void,
+  onWritten: (bytesWritten: number) => void,
+): Promise<void> {
   const out = fs.createWriteStream(file, { flags: append ? "a" : "w", highWaterMark: WRITE_BATCH_BYTES });
   let writeError: Error | undefined;
   out.on("error", (error) => {
@@ -296,7 +324,7 @@ async function appendBody(body: Readable, file: string, append: boolean, signal:
     pendingBytes = 0;
     out.cork();
     let ok = true;
-    for (const chunk of batch) ok = out.write(chunk);
+    batch.forEach((chunk, index) => (ok = index === batch.length - 1 ? out.write(chunk, (error) => error || onWritten(out.bytesWritten)) : out.write(chunk)));
     out.uncork();
     return ok;
   };

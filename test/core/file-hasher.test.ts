@@ -67,6 +67,52 @@ describe("FileHasher (MD5 of files on worker threads)", () => {
     }
   });
 
+  it("hashes a file while it is appended to, including bytes it held before, whatever the advance calls say", async () => {
+    const hasher = new FileHasher(1);
+    try {
+      const file = path.join(dir, "growing.bin");
+      const before = randomBytes(300_000);
+      fs.writeFileSync(file, before);
+      const stream = hasher.stream(file);
+      const pieces = [randomBytes(1 << 20), randomBytes(5), randomBytes(2 * (1 << 20) + 3)];
+      let length = before.length;
+      stream.advance(length + 10_000_000);
+      for (const piece of pieces) {
+        fs.appendFileSync(file, piece);
+        length += piece.length;
+        stream.advance(length);
+        stream.advance(length - 100);
+      }
+      fs.appendFileSync(file, Buffer.from("tail written after the last advance"));
+      assert.equal(await stream.digest(), md5Of(fs.readFileSync(file)));
+      await assert.rejects(stream.digest(), isFileHashError, "a stream gives one digest");
+    } finally {
+      await hasher.close();
+    }
+  });
+
+  it("hashes a stream whose file appears only after it was opened, and fails typed when the file never appears or was dropped", async () => {
+    const hasher = new FileHasher(2);
+    try {
+      const late = path.join(dir, "late.bin");
+      const stream = hasher.stream(late);
+      const bytes = randomBytes(1234);
+      fs.writeFileSync(late, bytes);
+      stream.advance(bytes.length);
+      assert.equal(await stream.digest(), md5Of(bytes));
+      const never = path.join(dir, "never-written.bin");
+      const missing = hasher.stream(never);
+      missing.advance(100);
+      await assert.rejects(missing.digest(), (error: unknown) => isFileHashError(error) && error.osCode === "ENOENT" && error.path === never);
+      const dropped = hasher.stream(late);
+      dropped.drop();
+      await assert.rejects(dropped.digest(), isFileHashError);
+      assert.equal(await hasher.md5(late), md5Of(bytes), "the thread goes on working");
+    } finally {
+      await hasher.close();
+    }
+  });
+
   it("refuses work once closed, and refuses a thread count below one", async () => {
     const hasher = new FileHasher(1);
     await hasher.md5(write("before-close", Buffer.from("a")));
