@@ -15,7 +15,6 @@ interface Task {
 runWorkerMain(async () => {
   const t = task<Task>();
   const names = fs.readdirSync(t.folder).sort().slice(0, t.count);
-  preloadDanfo();
   const phases = { read: 0n, parseXml: 0n, toDocumentFields: 0n, wideTable: 0n };
   const clock = process.hrtime.bigint;
   const { value: table, seconds } = await timed(() => {
@@ -41,7 +40,10 @@ runWorkerMain(async () => {
   });
   const afterTable = process.resourceUsage().maxRSS;
   let frameSeconds: number | null = null;
-  if (t.frame) frameSeconds = (await timed(() => xnat.toWideFrame(table))).seconds;
+  if (t.frame) {
+    preloadDanfo();
+    frameSeconds = (await timed(() => xnat.toWideFrame(table))).seconds;
+  }
   const probe = table.rows.find((row) => row["@label"] === t.probeLabel) ?? {};
   report(seconds, {
     peakRssKbTable: afterTable,
