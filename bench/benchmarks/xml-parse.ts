@@ -45,7 +45,7 @@ export const xmlParse: Benchmark = {
       const folder = context.folder(`xml-${count}`, true);
       const bytes = writeXmlCorpus(templates.map((t) => t.xml), folder, count);
       const task = { folder, count, probeLabel: PROBE_LABEL, probeColumns: PROBE_COLUMNS };
-      const times = factor === 1 ? context.repeats(2) : 1;
+      const times = factor === 1 ? context.repeats(3) : 1;
       const size = `${count} documents, ${formatBytes(bytes)}`;
       const anchor = skipAnchor ? undefined : await timeSide("Python ElementTree, the seed's per-element walk", times, () => runPythonAnchor("etree_parse.py", task), { budgetSeconds: REPEAT_BUDGET_SECONDS });
       const ours = skipOurs ? undefined : await timeSide("neuroportal parseXml + toDocumentFields + WideTableBuilder, one document at a time", times, () => runWorker("xml-parse.ts", { ...task, frame: factor === 1 }), { budgetSeconds: REPEAT_BUDGET_SECONDS });
