@@ -5,7 +5,7 @@ import { Readable } from "node:stream";
 import { IntegrityError, InvalidArgumentError, isIntegrityError, isNetworkError, isTimeoutError, isUnexpectedContentError } from "../http/errors.js";
 import { retryDelay, sleep, type RetryPolicy } from "../http/retry.js";
 import { compareKeys, entriesToFrame, etagIsMd5, S3Entry, unquote } from "./entries.js";
-import { isS3Error, S3Error, toS3Error } from "./errors.js";
+import { isS3Error, isTransientS3Error, S3Error, toS3Error } from "./errors.js";
 import { DownloadOptions, DownloadSummary, downloadObjects, ObjectGetter, readGuarded, RemoteObject } from "./download.js";
 import { listingCheck } from "./listing-check.js";
 import { assertWritableFolder } from "../files/local-write.js";
@@ -313,7 +313,7 @@ interface FetchedObject {
 
 /** A read worth repeating: dropped, stalled, cut or damaged in transit, or refused by an overloaded or failing server. */
 function isWorthReadingAgain(error: unknown): boolean {
-  if (isS3Error(error)) return (error.status !== undefined && (error.status >= 500 || error.status === 429)) || error.s3Code === "SlowDown";
+  if (isS3Error(error)) return isTransientS3Error(error);
   return isNetworkError(error) || isTimeoutError(error) || isIntegrityError(error) || isUnexpectedContentError(error);
 }
 

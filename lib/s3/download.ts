@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { Readable } from "node:stream";
 import { IntegrityError, NetworkError, isNetworkError, isNeuroportalError, isTimeoutError, TimeoutError } from "../http/errors.js";
 import { etagIsMd5 } from "./entries.js";
-import { droppedConnectionError, isDroppedConnection, isS3Error } from "./errors.js";
+import { droppedConnectionError, isDroppedConnection, isS3Error, isTransientS3Error } from "./errors.js";
 import { isLocalWriteFailure, toLocalWriteError } from "../files/local-write.js";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "./options.js";
 import { FileHashStream, md5OfFile, md5WhileWriting } from "../files/file-hasher.js";
@@ -414,7 +414,7 @@ function typedFailure(error: unknown, key: string, target: string): Error {
 
 function isRetryable(error: unknown): boolean {
   if (isNetworkError(error) || isTimeoutError(error)) return true;
-  if (isS3Error(error)) return error.status !== undefined && error.status >= 500;
+  if (isS3Error(error)) return isTransientS3Error(error);
   if (isNeuroportalError(error)) return false;
   const code = (error as { code?: string }).code;
   return code === "ECONNRESET" || code === "ERR_STREAM_PREMATURE_CLOSE" || code === "EPIPE" || code === "ETIMEDOUT" || (error as Error).name === "TimeoutError";

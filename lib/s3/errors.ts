@@ -102,6 +102,8 @@ export function droppedConnectionError(target: string, cause?: unknown): Network
 }
 
 export const isS3Error = (e: unknown): e is S3Error => e instanceof S3Error;
+/** An S3 answer worth asking again after a pause: a server failure (5xx), throttling (429) or `SlowDown`. */
+export const isTransientS3Error = (e: unknown): e is S3Error => e instanceof S3Error && ((e.status !== undefined && (e.status >= 500 || e.status === 429)) || e.s3Code === "SlowDown");
 export const isS3AccessError = (e: unknown): e is S3Error => e instanceof S3Error && e.code === "E_S3_ACCESS";
 export const isS3NotFoundError = (e: unknown): e is S3Error => e instanceof S3Error && e.code === "E_S3_NOT_FOUND";
 export const isDownloadIncompleteError = (e: unknown): e is DownloadIncompleteError => e instanceof DownloadIncompleteError;

@@ -11,6 +11,6 @@ export type { ManifestEntry, VerifyReport } from "./manifest.js";
 export { downloadObjects } from "./download.js";
 export type { DownloadOptions, DownloadProgress, DownloadSummary, DownloadedFile, RemoteObject, ObjectGetter, VerifiedBy } from "./download.js";
 export { localPathFor } from "./paths.js";
-export { S3Error, DownloadIncompleteError, toS3Error, isS3Error, isS3AccessError, isS3NotFoundError, isDownloadIncompleteError } from "./errors.js";
+export { S3Error, DownloadIncompleteError, toS3Error, isS3Error, isS3AccessError, isS3NotFoundError, isTransientS3Error, isDownloadIncompleteError } from "./errors.js";
 export { LocalWriteError, isLocalWriteError, assertWritableFolder } from "../files/index.js";
 export { DEFAULT_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS } from "./options.js";

@@ -88,11 +88,12 @@ describe("s3: object GETs outside the SDK's middleware (endpoint rules, signing,
     assert.ok(!JSON.stringify({ message: denied.message, hint: denied.hint }).includes("not-the-secret-at-all"));
   });
 
-  it("fetches a small object again after a 503 and a download file after a 500, and both succeed", async () => {
+  it("fetches a small object again after a 503 and download files after a 500 and a 429, and all succeed", async () => {
     const key = `${MOTOR_PREFIX}EVs/lf.txt`;
     const proxy = await faultProxy(service.info.endpoint, [
       { match: (p) => p.endsWith("/EVs/lf.txt"), htmlStatus: 503, times: 1 },
       { match: (p) => p.endsWith("/EVs/rf.txt"), htmlStatus: 500, times: 1 },
+      { match: (p) => p.endsWith("/EVs/t.txt"), htmlStatus: 429, times: 1 },
     ]);
     const bucket = s3.bucket(BUCKET, { ...s3.optionsFrom(service.info), endpoint: proxy.url, retry: FAST });
     opened.push(proxy, bucket);
@@ -102,9 +103,10 @@ describe("s3: object GETs outside the SDK's middleware (endpoint rules, signing,
     const lfRequests = proxy.requests.filter((r) => r.method === "GET" && r.path.endsWith("/EVs/lf.txt"));
     assert.equal(lfRequests.length, 2, "the 503 was answered, then the read repeated once");
     const dir = path.join(temp.dir, "retry");
-    const summary = await bucket.download([`${MOTOR_PREFIX}EVs/rf.txt`], dir);
-    assert.equal(summary.downloaded, 1, JSON.stringify(summary.failures));
-    assert.equal(fs.readFileSync(path.join(dir, MOTOR_PREFIX, "EVs/rf.txt"), "utf8"), await direct.getText(`${MOTOR_PREFIX}EVs/rf.txt`));
+    const summary = await bucket.download([`${MOTOR_PREFIX}EVs/rf.txt`, `${MOTOR_PREFIX}EVs/t.txt`], dir);
+    assert.equal(summary.downloaded, 2, JSON.stringify(summary.failures));
+    for (const name of ["rf.txt", "t.txt"]) assert.equal(fs.readFileSync(path.join(dir, MOTOR_PREFIX, "EVs", name), "utf8"), await direct.getText(`${MOTOR_PREFIX}EVs/${name}`));
+    assert.equal(proxy.requests.filter((r) => r.method === "GET" && r.path.endsWith("/EVs/t.txt")).length, 2, "the 429 was answered, then the file fetched again");
   });
 
   it("names the bucket's region when S3 redirects to it", async () => {
