@@ -116,9 +116,9 @@ class Progress {
  * Downloads objects to `<dir>/<key>` with bounded concurrency, streaming each to a `.part` file
  * (plus a `.part.json` sidecar with its ETag and size) that is renamed only once complete and
  * verified. The MD5 is taken from the bytes on disk as each batch lands, on a worker thread, so
- * verification runs beside the transfer rather than after it. Dropped connections resume with range requests;
- * verified files already present are skipped; a checksum mismatch deletes the copy and fetches
- * it once more before failing.
+ * verification runs beside the transfer rather than after it. Dropped connections resume with
+ * range requests; verified files already present are skipped; a checksum mismatch deletes the
+ * copy and fetches it once more before failing.
  */
 export async function downloadObjects(objects: readonly RemoteObject[], dir: string, get: ObjectGetter, checksums: ChecksumIndex, options: DownloadOptions = {}): Promise<DownloadSummary> {
   const verify = options.verify ?? true;
@@ -322,9 +322,10 @@ async function appendBody(
     const batch = pending;
     pending = [];
     pendingBytes = 0;
+    const last = batch.length - 1;
     out.cork();
-    let ok = true;
-    batch.forEach((chunk, index) => (ok = index === batch.length - 1 ? out.write(chunk, (error) => error || onWritten(out.bytesWritten)) : out.write(chunk)));
+    for (let index = 0; index < last; index++) out.write(batch[index]);
+    const ok = out.write(batch[last], (error) => error || onWritten(out.bytesWritten));
     out.uncork();
     return ok;
   };

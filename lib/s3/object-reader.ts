@@ -46,6 +46,7 @@ const ERROR_BODY_LIMIT = 64 * 1024;
  */
 export class ObjectReader {
   private endpoint?: Promise<ObjectEndpoint | undefined>;
+  private signer?: ReturnType<S3Client["config"]["signer"]>;
   private agent?: http.Agent;
 
   constructor(
@@ -75,7 +76,7 @@ export class ObjectReader {
     let response: http.IncomingMessage;
     try {
       const request = objectRequest(endpoint, key, options);
-      const signer = await this.client.config.signer();
+      const signer = await this.signerOnce();
       const signed = await signer.sign(request, { signingRegion: endpoint.signingRegion, signingService: endpoint.signingService });
       response = await this.send(endpoint.base, signed.path, signed.headers as http.OutgoingHttpHeaders, location, options.signal);
     } catch (error) {
@@ -84,6 +85,19 @@ export class ObjectReader {
     const status = response.statusCode ?? 0;
     if (status >= 200 && status < 300) return { status, headers: response.headers, body: response, location };
     throw toS3Error(await errorFrom(response, location, this.options.idleTimeoutMs, options.signal), where);
+  }
+
+  /**
+   * The client's signer, built once: the SDK builds a new one on every call, which would also
+   * throw away its cache of signing keys. It still asks the credential provider on every
+   * request, so refreshed credentials are picked up.
+   */
+  private signerOnce(): ReturnType<S3Client["config"]["signer"]> {
+    this.signer ??= this.client.config.signer().catch((error: unknown) => {
+      this.signer = undefined;
+      throw error;
+    });
+    return this.signer;
   }
 
   /** Closes the idle connections. */
