@@ -15,6 +15,16 @@ describe("FileHasher (MD5 of files on worker threads)", () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  /** Runs `use` with a fresh hasher of `threads` threads, closed afterwards whatever happens. */
+  const withHasher = async (threads: number, use: (hasher: FileHasher) => Promise<void>) => {
+    const hasher = new FileHasher(threads);
+    try {
+      await use(hasher);
+    } finally {
+      await hasher.close();
+    }
+  };
+
   const write = (name: string, bytes: Buffer) => {
     const file = path.join(dir, name);
     fs.writeFileSync(file, bytes);
@@ -22,33 +32,26 @@ describe("FileHasher (MD5 of files on worker threads)", () => {
   };
 
   it("gives the MD5 of empty, tiny and multi-block files, as crypto does in memory", async () => {
-    const hasher = new FileHasher(1);
-    try {
+    await withHasher(1, async (hasher) => {
       for (const bytes of [Buffer.alloc(0), Buffer.from("x"), randomBytes(3 * (1 << 20) + 7)]) {
         assert.equal(await hasher.md5(write(`f${bytes.length}`, bytes)), md5Of(bytes));
       }
-    } finally {
-      await hasher.close();
-    }
+    });
   });
 
   it("answers each of many concurrent requests with its own file's digest, across threads", async () => {
-    const hasher = new FileHasher(2);
-    try {
+    await withHasher(2, async (hasher) => {
       const files = Array.from({ length: 40 }, (_, i) => {
         const bytes = randomBytes(1000 + i * 997);
         return { file: write(`c${i}`, bytes), md5: md5Of(bytes) };
       });
       const digests = await Promise.all(files.map(({ file }) => hasher.md5(file)));
       assert.deepEqual(digests, files.map(({ md5 }) => md5));
-    } finally {
-      await hasher.close();
-    }
+    });
   });
 
   it("raises FileHashError naming the file and the system's code, and goes on working", async () => {
-    const hasher = new FileHasher(1);
-    try {
+    await withHasher(1, async (hasher) => {
       const missing = path.join(dir, "missing.bin");
       await assert.rejects(hasher.md5(missing), (error: unknown) => {
         assert.ok(isFileHashError(error));
@@ -62,14 +65,11 @@ describe("FileHasher (MD5 of files on worker threads)", () => {
       await assert.rejects(hasher.md5(dir), (error: unknown) => error instanceof FileHashError && error.osCode === "EISDIR");
       const bytes = Buffer.from("after the failures");
       assert.equal(await hasher.md5(write("after", bytes)), md5Of(bytes));
-    } finally {
-      await hasher.close();
-    }
+    });
   });
 
   it("hashes a file while it is appended to, including bytes it held before, whatever the advance calls say", async () => {
-    const hasher = new FileHasher(1);
-    try {
+    await withHasher(1, async (hasher) => {
       const file = path.join(dir, "growing.bin");
       const before = randomBytes(300_000);
       fs.writeFileSync(file, before);
@@ -86,14 +86,11 @@ describe("FileHasher (MD5 of files on worker threads)", () => {
       fs.appendFileSync(file, Buffer.from("tail written after the last advance"));
       assert.equal(await stream.digest(), md5Of(fs.readFileSync(file)));
       await assert.rejects(stream.digest(), isFileHashError, "a stream gives one digest");
-    } finally {
-      await hasher.close();
-    }
+    });
   });
 
   it("hashes a stream whose file appears only after it was opened, and fails typed when the file never appears or was dropped", async () => {
-    const hasher = new FileHasher(2);
-    try {
+    await withHasher(2, async (hasher) => {
       const late = path.join(dir, "late.bin");
       const stream = hasher.stream(late);
       const bytes = randomBytes(1234);
@@ -108,9 +105,7 @@ describe("FileHasher (MD5 of files on worker threads)", () => {
       dropped.drop();
       await assert.rejects(dropped.digest(), isFileHashError);
       assert.equal(await hasher.md5(late), md5Of(bytes), "the thread goes on working");
-    } finally {
-      await hasher.close();
-    }
+    });
   });
 
   it("refuses work once closed, and refuses a thread count below one", async () => {
