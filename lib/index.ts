@@ -7,24 +7,8 @@ export * as frame from "./frame/index.js";
 export * as demo from "./demo/index.js";
 export { services, REAL_SERVICES } from "./config/index.js";
 export type { Services, ServiceSource } from "./config/index.js";
-export {
-  NeuroportalError,
-  HttpError,
-  NetworkError,
-  TimeoutError,
-  UnexpectedContentError,
-  InvalidArgumentError,
-  UnsafePathError,
-  IntegrityError,
-  isNeuroportalError,
-  isHttpError,
-  isNetworkError,
-  isTimeoutError,
-  isUnexpectedContentError,
-  isInvalidArgumentError,
-  isUnsafePathError,
-  isIntegrityError,
-} from "./http/errors.js";
+export { NeuroportalError, InvalidArgumentError, UnsafePathError, IntegrityError, isNeuroportalError, isInvalidArgumentError, isUnsafePathError, isIntegrityError } from "./errors.js";
+export { HttpError, NetworkError, TimeoutError, UnexpectedContentError, isHttpError, isNetworkError, isTimeoutError, isUnexpectedContentError } from "./http/errors.js";
 export { LocalWriteError, isLocalWriteError, FileHashError, isFileHashError } from "./files/index.js";
 export { mapLimit } from "./concurrency/index.js";
 export * as allen from "./allen/index.js";

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { redact } from "../../lib/http/redact.js";
+import { redact } from "../../lib/core/redact.js";
 
 /** The Debian Python that has pyxnat, boto and pandas (never the pyenv `python3`). */
 export const SYSTEM_PYTHON = process.env.NEUROPORTAL_PYTHON || "/usr/bin/python3";

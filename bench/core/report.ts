@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { redact } from "../../lib/http/redact.js";
+import { redact } from "../../lib/core/redact.js";
 import type { BenchReport, ComparisonRow, Measurement, ScalingRow } from "./types.js";
 
 const seconds = (value: number | undefined | null) => (value === undefined || value === null || !Number.isFinite(value) ? "—" : value < 0.1 ? `${(value * 1000).toFixed(1)} ms` : `${value.toFixed(2)} s`);

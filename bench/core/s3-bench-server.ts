@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
-import { registerSecret } from "../../lib/http/redact.js";
+import { registerSecret } from "../../lib/core/redact.js";
 import { startS3rverChild } from "../../lib/demo/s3/child.js";
 import { createS3FrontHandler } from "../../lib/demo/s3/index.js";
 import { listenLoopback } from "../../lib/demo/loopback.js";

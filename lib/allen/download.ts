@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { InvalidArgumentError, NeuroportalError } from "../http/errors.js";
+import { InvalidArgumentError, NeuroportalError } from "../errors.js";
 import { DEFAULT_RETRY, NO_RETRY, retryDelay, sleep } from "../http/retry.js";
 import { isZipFormatError, readZip, resolveInside, ZipFormatError } from "../zip/index.js";
 import { AllenNotFoundError, isVolumeSizeError } from "./errors.js";

@@ -1,4 +1,4 @@
-import { NeuroportalError } from "../http/errors.js";
+import { NeuroportalError } from "../errors.js";
 
 /** The Allen API answered `success: false`, or with an envelope that is not RMA's. */
 export class RmaError extends NeuroportalError {

@@ -1,4 +1,5 @@
-import { HttpError, NetworkError, NeuroportalError, TimeoutError } from "../http/errors.js";
+import { NeuroportalError } from "../errors.js";
+import { HttpError, NetworkError, TimeoutError } from "../http/errors.js";
 import { idleGuard, openResponse, RequestOptions, toTypedError } from "../http/request.js";
 import { DEFAULT_RETRY, NO_RETRY, retryDelay, sleep } from "../http/retry.js";
 

@@ -1,5 +1,6 @@
 import type { DataFrame } from "danfojs-node";
-import { HttpError, InvalidArgumentError } from "../http/errors.js";
+import { InvalidArgumentError } from "../errors.js";
+import { HttpError } from "../http/errors.js";
 import { request, RequestOptions } from "../http/request.js";
 import { fromRecords } from "../frame/from-rows.js";
 import type { ColumnTypes } from "../frame/types.js";

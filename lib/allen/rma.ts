@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../http/errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { ATLAS_VOLUME_PATTERN, DEFAULT_API, REFERENCE_SPACE_ID } from "./constants.js";
 
 /**

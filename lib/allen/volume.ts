@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../http/errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import type { Volume } from "./mhd.js";
 
 /** The value Allen grid files use for voxels without data. */

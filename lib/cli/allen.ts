@@ -1,5 +1,5 @@
 import * as allen from "../allen/index.js";
-import { InvalidArgumentError } from "../http/errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import type { CliIO, Command } from "./command.js";
 import { parseFlags } from "./command.js";
 

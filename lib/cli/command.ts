@@ -1,7 +1,7 @@
 import { parseArgs, ParseArgsConfig } from "node:util";
 
 type ParsedFlags<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: boolean }>>;
-import { InvalidArgumentError } from "../http/errors.js";
+import { InvalidArgumentError } from "../errors.js";
 
 /** Where a command writes; replaceable in tests. */
 export interface CliIO {

@@ -1,6 +1,6 @@
 import { startDemo, DemoServiceName } from "../demo/index.js";
 import { clearDemoState, writeDemoState } from "../config/demo-state.js";
-import { InvalidArgumentError } from "../http/errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { Command, parseFlags, parsePort } from "./command.js";
 import { FAULT_FLAGS, FAULT_FLAGS_USAGE, parseFaultFlags } from "./faults.js";
 import { formatFaultStats } from "../demo/faults/index.js";

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../http/errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { resolveFaultSpec } from "../demo/faults/spec.js";
 import type { FaultSpec, PathPattern } from "../demo/faults/spec.js";
 

@@ -1,5 +1,5 @@
-import { isNeuroportalError } from "../http/errors.js";
-import { redact } from "../http/redact.js";
+import { isNeuroportalError } from "../errors.js";
+import { redact } from "../core/redact.js";
 import type { CliIO, Command } from "./command.js";
 import { demoCommand } from "./demo.js";
 import { allenCommand } from "./allen.js";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startDemo } from "../demo/index.js";
-import { InvalidArgumentError } from "../http/errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { formatRunTable, runNotebook, NotebookRun } from "../notebooks/run.js";
 import { tutorialNotebooks } from "../notebooks/toolchain.js";
 import { Command, parseFlags } from "./command.js";

@@ -1,8 +1,8 @@
 import { readDemoState } from "../config/demo-state.js";
 import type { DemoInfo } from "../demo/types.js";
 import { formatProgress } from "../display/progress.js";
-import { InvalidArgumentError } from "../http/errors.js";
-import { redact } from "../http/redact.js";
+import { InvalidArgumentError } from "../errors.js";
+import { redact } from "../core/redact.js";
 import * as s3 from "../s3/index.js";
 import type { CliIO, Command } from "./command.js";
 import { parseFlags } from "./command.js";

@@ -1,6 +1,6 @@
 import type { DemoInfo } from "../demo/types.js";
-import { InvalidArgumentError } from "../http/errors.js";
-import { registerSecret } from "../http/redact.js";
+import { InvalidArgumentError } from "../errors.js";
+import { registerSecret } from "../core/redact.js";
 import { readDemoState } from "./demo-state.js";
 
 /** The public services, used when `NEUROPORTAL_MODE=real`. */

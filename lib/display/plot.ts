@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../http/errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { escapeHtml, toScriptJson } from "./escape.js";
 import type { Figure } from "./figures/figure.js";
 import { displayBundle, inKernel } from "./kernel.js";

@@ -1,5 +1,5 @@
 import type { DataFrame } from "danfojs-node";
-import { InvalidArgumentError } from "../http/errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { loadDanfo } from "../frame/from-rows.js";
 import { columnValues, finite, numericColumn } from "./figures/columns.js";
 import { round } from "./figures/statistics.js";

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../http/errors.js";
+import { InvalidArgumentError } from "../errors.js";
 
 /** How a column's values are aligned and formatted. */
 export type ColumnKind = "number" | "boolean" | "text";

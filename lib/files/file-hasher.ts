@@ -1,6 +1,6 @@
 import * as os from "node:os";
 import { Worker } from "node:worker_threads";
-import { NeuroportalError } from "../http/errors.js";
+import { NeuroportalError } from "../errors.js";
 
 /** Hashing a local file failed (it vanished, or could not be read). */
 export class FileHashError extends NeuroportalError {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { NeuroportalError } from "../http/errors.js";
+import { NeuroportalError } from "../errors.js";
 
 /** Node error codes that mean "this machine cannot write there", with what to do about each. */
 const WRITE_PROBLEMS: Readonly<Record<string, { problem: string; hint: string }>> = {

@@ -2,5 +2,5 @@ export { request, requestText, requestJson, openResponse, readBody, idleGuard, p
 export type { RequestOptions, BufferedResponse, Method } from "./request.js";
 export { DEFAULT_RETRY, NO_RETRY, retryDelay, parseRetryAfter, sleep } from "./retry.js";
 export type { RetryPolicy } from "./retry.js";
-export { registerSecret, redact, displayUrl } from "./redact.js";
+export { registerSecret, redact, displayUrl } from "../core/redact.js";
 export * from "./errors.js";

@@ -1,6 +1,7 @@
-import { HttpError, InvalidArgumentError, NetworkError, NeuroportalError, TimeoutError, UnexpectedContentError } from "./errors.js";
+import { InvalidArgumentError, NeuroportalError } from "../errors.js";
+import { HttpError, NetworkError, TimeoutError, UnexpectedContentError } from "./errors.js";
 import { DEFAULT_RETRY, NO_RETRY, RetryPolicy, retryDelay, sleep } from "./retry.js";
-import { displayUrl } from "./redact.js";
+import { displayUrl } from "../core/redact.js";
 
 export type Method = "GET" | "HEAD" | "POST" | "PUT" | "DELETE";
 

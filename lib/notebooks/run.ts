@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { InvalidArgumentError, NeuroportalError } from "../http/errors.js";
-import { redact } from "../http/redact.js";
+import { InvalidArgumentError, NeuroportalError } from "../errors.js";
+import { redact } from "../core/redact.js";
 import { PACKAGE_ROOT, SYSTEM_PYTHON, jupyterEnv } from "./toolchain.js";
 
 /** The outcome of executing one notebook. */

@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Readable } from "node:stream";
-import { IntegrityError, NetworkError, isNetworkError, isNeuroportalError, isTimeoutError, TimeoutError } from "../http/errors.js";
+import { IntegrityError, isNeuroportalError } from "../errors.js";
+import { NetworkError, isNetworkError, isTimeoutError, TimeoutError } from "../http/errors.js";
 import { etagIsMd5 } from "./entries.js";
 import { droppedConnectionError, isDroppedConnection, isS3Error, isTransientS3Error } from "./errors.js";
 import { isLocalWriteFailure, toLocalWriteError } from "../files/local-write.js";

@@ -1,4 +1,5 @@
-import { NeuroportalError, NetworkError, TimeoutError } from "../http/errors.js";
+import { NeuroportalError } from "../errors.js";
+import { NetworkError, TimeoutError } from "../http/errors.js";
 
 /** S3 answered with an error (AccessDenied, NoSuchKey, NoSuchBucket, SignatureDoesNotMatch, ...). */
 export class S3Error extends NeuroportalError {

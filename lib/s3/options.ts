@@ -1,6 +1,6 @@
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
-import { InvalidArgumentError } from "../http/errors.js";
-import { registerSecret } from "../http/redact.js";
+import { InvalidArgumentError } from "../errors.js";
+import { registerSecret } from "../core/redact.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "../http/retry.js";
 import { isSafeTransport } from "../http/transport.js";
 

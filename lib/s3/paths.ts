@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { UnsafePathError } from "../http/errors.js";
+import { UnsafePathError } from "../errors.js";
 
 /**
  * Where `key` is written under `dir` (the key's full path, as the tutorial's loop does).

@@ -1,5 +1,5 @@
 import type { DataFrame } from "danfojs-node";
-import { InvalidArgumentError } from "../http/errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { fromRecords } from "../frame/from-rows.js";
 import type { ColumnTypes } from "../frame/types.js";
 import { isNamespaceAttribute, textOf, type XmlDocument, type XmlElement } from "./xml.js";

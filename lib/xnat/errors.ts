@@ -1,4 +1,4 @@
-import { NeuroportalError } from "../http/errors.js";
+import { NeuroportalError } from "../errors.js";
 
 /** The XNAT server rejected the user name or password (or the session could not be re-established). */
 export class AuthenticationError extends NeuroportalError {

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../http/errors.js";
+import { InvalidArgumentError } from "../errors.js";
 
 /** Query parameters of an XNAT request; undefined values are left out. */
 export type Query = Record<string, string | number | undefined>;

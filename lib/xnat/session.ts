@@ -1,7 +1,7 @@
 import { describeBody, request, type BufferedResponse, type Method } from "../http/request.js";
 import { HttpError, UnexpectedContentError } from "../http/errors.js";
 import type { RetryPolicy } from "../http/retry.js";
-import { displayUrl, registerSecret } from "../http/redact.js";
+import { displayUrl, registerSecret } from "../core/redact.js";
 import { CookieJar } from "./cookies.js";
 import type { Credentials } from "./credentials.js";
 import { AccessDeniedError, AuthenticationError, NotFoundError, SessionClosedError } from "./errors.js";

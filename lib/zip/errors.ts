@@ -1,4 +1,4 @@
-import { NeuroportalError } from "../http/errors.js";
+import { NeuroportalError } from "../errors.js";
 
 /**
  * Why an archive could not be used: `damaged` (truncated or corrupt bytes, worth downloading

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { UnsafePathError } from "../http/errors.js";
+import { UnsafePathError } from "../errors.js";
 
 /**
  * Where a member named `name` may be written below `outDir`. Absolute names, drive letters,

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as allen from "../../lib/allen/index.js";
 import { writeFilesAtomically } from "../../lib/allen/atomic.js";
-import { isInvalidArgumentError } from "../../lib/http/errors.js";
+import { isInvalidArgumentError } from "../../lib/errors.js";
 import { listFiles, tempDir } from "./helpers.js";
 
 /** A header text with ElementDataFile last, as MetaIO requires (the reader stops there). */

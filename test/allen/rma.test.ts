@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as allen from "../../lib/allen/index.js";
-import { isInvalidArgumentError } from "../../lib/http/errors.js";
+import { isInvalidArgumentError } from "../../lib/errors.js";
 
 describe("allen: pure URL builders", () => {
   const API = "http://api.brain-map.org/";

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { redact } from "../../lib/http/redact.js";
+import { redact } from "../../lib/core/redact.js";
 import { runBench } from "../../bench/run.js";
 import { allBenchmarks } from "../../bench/benchmarks/index.js";
 import type { BenchReport } from "../../bench/core/types.js";

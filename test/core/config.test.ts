@@ -4,8 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { services } from "../../lib/config/services.js";
 import { writeDemoState, readDemoState, clearDemoState } from "../../lib/config/demo-state.js";
-import { isInvalidArgumentError } from "../../lib/http/errors.js";
-import { redact } from "../../lib/http/redact.js";
+import { isInvalidArgumentError } from "../../lib/errors.js";
+import { redact } from "../../lib/core/redact.js";
 
 describe("config: where the services come from", () => {
   const line = { allen: { url: "http://127.0.0.1:1/" }, xnat: { url: "http://127.0.0.1:2/", user: "demo", password: "pw-from-demo-line" } };

@@ -2,17 +2,9 @@ import { strict as assert } from "node:assert";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { listenLoopback, LoopbackServer } from "../../lib/demo/loopback.js";
 import { request, requestJson, requestText } from "../../lib/http/request.js";
-import {
-  isHttpError,
-  isInvalidArgumentError,
-  isNetworkError,
-  isTimeoutError,
-  isUnexpectedContentError,
-  HttpError,
-  NetworkError,
-  UnexpectedContentError,
-} from "../../lib/http/errors.js";
-import { registerSecret, redact } from "../../lib/http/redact.js";
+import { isInvalidArgumentError } from "../../lib/errors.js";
+import { isHttpError, isNetworkError, isTimeoutError, isUnexpectedContentError, HttpError, NetworkError, UnexpectedContentError } from "../../lib/http/errors.js";
+import { registerSecret, redact } from "../../lib/core/redact.js";
 import { parseRetryAfter, retryDelay, DEFAULT_RETRY } from "../../lib/http/retry.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;

@@ -3,7 +3,7 @@ import {
   box, correlationHeatmap, correlationMatrix, heatmap, histogram, leastSquares, scatter, scatterMatrix, threeView, violin, volumeSlice,
   type Figure,
 } from "../../lib/display/index.js";
-import { isInvalidArgumentError } from "../../lib/http/errors.js";
+import { isInvalidArgumentError } from "../../lib/errors.js";
 import { codedVolume, NEO, neoFrame } from "./fixtures.js";
 import { figureJson, matchSnapshot } from "./snapshot.js";
 

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { describeFigure, histogram, plot, plotlyBundleSource, PLOTLY_BUNDLE_FILE, scatter, toPlotHtml, toStandalonePage } from "../../lib/display/index.js";
-import { isInvalidArgumentError } from "../../lib/http/errors.js";
+import { isInvalidArgumentError } from "../../lib/errors.js";
 import { matchSnapshot } from "./snapshot.js";
 
 /** Runs fn with process.stdout.write captured. */

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { groupSummary, summarize, summaryOf, toHtmlTable } from "../../lib/display/index.js";
-import { isInvalidArgumentError } from "../../lib/http/errors.js";
+import { isInvalidArgumentError } from "../../lib/errors.js";
 import { neoFrame } from "./fixtures.js";
 import { matchSnapshot } from "./snapshot.js";
 

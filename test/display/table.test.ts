@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { frame } from "../../lib/index.js";
 import { toHtmlTable, toTextTable, toTableData } from "../../lib/display/index.js";
-import { isInvalidArgumentError } from "../../lib/http/errors.js";
+import { isInvalidArgumentError } from "../../lib/errors.js";
 import { neoFrame } from "./fixtures.js";
 import { matchSnapshot } from "./snapshot.js";
 

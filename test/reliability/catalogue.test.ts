@@ -13,7 +13,8 @@ import { startS3Demo, Q1_BUCKET, type S3DemoInfo } from "../../lib/demo/s3/index
 import type { RunningService } from "../../lib/demo/types.js";
 import { listenLoopback, type LoopbackServer } from "../../lib/demo/loopback.js";
 import { XNAT_LOGIN_PATHS } from "../../lib/demo/faults/index.js";
-import { HttpError, isHttpError, isNetworkError, isTimeoutError, isUnexpectedContentError, isUnsafePathError, UnexpectedContentError } from "../../lib/http/errors.js";
+import { isUnsafePathError } from "../../lib/errors.js";
+import { HttpError, isHttpError, isNetworkError, isTimeoutError, isUnexpectedContentError, UnexpectedContentError } from "../../lib/http/errors.js";
 import { createZip, readZip, isZipFormatError } from "../../lib/zip/index.js";
 import { tamperProxy } from "./tamper.js";
 

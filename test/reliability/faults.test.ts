@@ -11,7 +11,8 @@ import { withFaults, faultWrapper, FaultSpec, FaultyListener, planFault, resolve
 import { FAULT_FLAGS, parseFaultFlags } from "../../lib/cli/faults.js";
 import { request, requestJson } from "../../lib/http/request.js";
 import { DEFAULT_RETRY, RetryPolicy } from "../../lib/http/retry.js";
-import { HttpError, isHttpError, isInvalidArgumentError, isNetworkError, isTimeoutError, isUnexpectedContentError, UnexpectedContentError } from "../../lib/http/errors.js";
+import { isInvalidArgumentError } from "../../lib/errors.js";
+import { HttpError, isHttpError, isNetworkError, isTimeoutError, isUnexpectedContentError, UnexpectedContentError } from "../../lib/http/errors.js";
 import { mulberry32 } from "../../lib/demo/prng.js";
 import { rawRequest } from "./raw-http.js";
 

@@ -11,7 +11,7 @@ import { startXnatDemo, type XnatDemo } from "../../lib/demo/xnat/index.js";
 import { startS3Demo, Q1_BUCKET, type S3DemoInfo } from "../../lib/demo/s3/index.js";
 import type { RunningService } from "../../lib/demo/types.js";
 import { S3_OBJECT_GET, XNAT_LOGIN_PATHS, type FaultSpec } from "../../lib/demo/faults/index.js";
-import { isNeuroportalError, type NeuroportalError } from "../../lib/http/errors.js";
+import { isNeuroportalError, type NeuroportalError } from "../../lib/errors.js";
 import { tamperProxy } from "./tamper.js";
 
 const FAST = { retries: 2, baseDelayMs: 1, maxDelayMs: 5, statuses: [500, 502, 503] };

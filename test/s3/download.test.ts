@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isUnsafePathError } from "../../lib/http/errors";
+import { isUnsafePathError } from "../../lib/errors";
 import * as s3 from "../../lib/s3/index";
 import { demo, faultProxy, filesUnder, MOTOR_PREFIX, tempDir } from "./fixtures";
 

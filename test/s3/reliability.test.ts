@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isInvalidArgumentError, isNetworkError, isTimeoutError, isUnexpectedContentError, type NeuroportalError } from "../../lib/http/errors";
+import { isInvalidArgumentError, type NeuroportalError } from "../../lib/errors";
+import { isNetworkError, isTimeoutError, isUnexpectedContentError } from "../../lib/http/errors";
 import * as s3 from "../../lib/s3/index";
 import { demo, faultProxy, filesUnder, MOTOR_PREFIX, tempDir, type Fault } from "./fixtures";
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Q1_LABELS } from "../../lib/demo/xnat/facts.js";
 import { DEMO_PASSWORD } from "../../lib/demo/xnat/index.js";
-import { redact } from "../../lib/http/redact.js";
+import { redact } from "../../lib/core/redact.js";
 import { DemoClient, sessionCookie, startClient } from "./helpers.js";
 
 describe("xnat demo: authentication and sessions", () => {

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startXnatDemo, type XnatDemo } from "../../lib/demo/index.js";
 import { toConstraintSet, toDocumentFields, toNumber, toSearchDocument, toWideTable, WideTableBuilder, type DocumentField, type WideTable } from "../../lib/xnat/index.js";
-import { InvalidArgumentError } from "../../lib/http/errors.js";
+import { InvalidArgumentError } from "../../lib/errors.js";
 import { UnsafeXmlError, XmlFormatError } from "../../lib/xnat/errors.js";
 import { isTrimmedSpace, MAX_XML_DEPTH } from "../../lib/xnat/xml-parser.js";
 import { parseXml, type XmlDocument, type XmlElement, type XmlNode } from "../../lib/xnat/xml.js";

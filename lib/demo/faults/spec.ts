@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../../http/errors.js";
+import { InvalidArgumentError } from "../../errors.js";
 
 /** The faults that replace or damage a whole response (at most one per request). */
 export type FaultKind = "error" | "drop" | "truncate" | "stall" | "maintenance" | "corrupt";

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import type { RequestListener } from "node:http";
 import * as path from "node:path";
-import { registerSecret } from "../../http/redact.js";
+import { registerSecret } from "../../core/redact.js";
 import { listenLoopback } from "../loopback.js";
 import type { RunningService } from "../types.js";
 import { startS3rverChild } from "./child.js";

@@ -3,7 +3,7 @@
  * HCP Q1 data set (the values of the ConnectomeDB/pyxnat tutorial, plausible scores elsewhere).
  */
 import type { RequestListener } from "node:http";
-import { registerSecret } from "../../http/redact.js";
+import { registerSecret } from "../../core/redact.js";
 import { listenLoopback } from "../loopback.js";
 import type { RunningService } from "../types.js";
 import { createXnatHandler, XnatHandler, XnatHandlerOptions, XnatStats } from "./server.js";

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../../http/errors.js";
+import { InvalidArgumentError } from "../../errors.js";
 import type { FrameLike } from "../table-data.js";
 
 /** Numbers as builders take them: an array, a typed array, or a danfo Series. */

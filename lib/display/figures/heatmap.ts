@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../../http/errors.js";
+import { InvalidArgumentError } from "../../errors.js";
 import type { FrameLike } from "../table-data.js";
 import { numericColumn } from "./columns.js";
 import { axisTitle, baseLayout, compact, type Figure, type TitleOptions } from "./figure.js";

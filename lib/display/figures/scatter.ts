@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../../http/errors.js";
+import { InvalidArgumentError } from "../../errors.js";
 import type { FrameLike } from "../table-data.js";
 import { columnValues, finite, isFrame, numbersOf, numericColumn, withGaps, type NumberSource } from "./columns.js";
 import { axisTitle, baseLayout, compact, type Figure, type Layout, type TitleOptions, type Trace } from "./figure.js";

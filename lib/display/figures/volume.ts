@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../../http/errors.js";
+import { InvalidArgumentError } from "../../errors.js";
 import { compact, type Figure, type Layout, type Trace } from "./figure.js";
 import { round } from "./statistics.js";
 
