@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { InvalidArgumentError, NeuroportalError } from "../errors.js";
-import { DEFAULT_RETRY, NO_RETRY, retryDelay, sleep } from "../http/retry.js";
+import { InvalidArgumentError } from "../errors.js";
+import { toRetryPolicy, withRetry } from "../core/retry.js";
 import { isZipFormatError, readZip, resolveInside, ZipFormatError } from "../zip/index.js";
 import { AllenNotFoundError, isVolumeSizeError } from "./errors.js";
 import { assertWritableFolder, toLocalWriteError } from "../files/local-write.js";
@@ -57,20 +57,12 @@ export interface AtlasDownloadOptions extends DownloadOptions {
 export async function downloadAndExtract(url: string, outDir: string, options: ExtractOptions = {}): Promise<string[]> {
   assertWritableFolder(outDir);
   const http = options.http ?? {};
-  const policy = http.retry === false ? NO_RETRY : http.retry ?? DEFAULT_RETRY;
-  for (let attempt = 0; ; attempt++) {
-    const archive = await fetchArchive(url, options);
-    try {
-      return await extractArchive(archive, outDir, { members: options.members, source: url });
-    } catch (error) {
-      const damaged = (isZipFormatError(error) && error.problem === "damaged") || isVolumeSizeError(error);
-      if (!damaged || attempt >= policy.retries || http.signal?.aborted) throw error;
-      const delayMs = retryDelay(policy, attempt + 1);
-      http.onRetry?.({ attempt: attempt + 1, delayMs, error: error as NeuroportalError });
-      await sleep(delayMs, http.signal);
-    }
-  }
+  const attempt = async () => extractArchive(await fetchArchive(url, options), outDir, { members: options.members, source: url });
+  return withRetry(attempt, { policy: toRetryPolicy(http.retry), isRetryable: isDamagedArchive, signal: http.signal, onRetry: http.onRetry });
 }
+
+/** An archive worth downloading again: cut or corrupt bytes, or a volume whose data does not match its header. */
+const isDamagedArchive = (error: unknown) => (isZipFormatError(error) && error.problem === "damaged") || isVolumeSizeError(error);
 
 /** Writes the chosen members of an in-memory zip below `outDir` (see {@link downloadAndExtract}). */
 export async function extractArchive(archive: Uint8Array, outDir: string, options: { members?: readonly string[] | "all"; source?: string } = {}): Promise<string[]> {

@@ -1,7 +1,6 @@
-import { NeuroportalError } from "../errors.js";
-import { HttpError, NetworkError, TimeoutError } from "../http/errors.js";
-import { idleGuard, openResponse, RequestOptions, toTypedError } from "../http/request.js";
-import { DEFAULT_RETRY, NO_RETRY, retryDelay, sleep } from "../http/retry.js";
+import { NetworkError } from "../http/errors.js";
+import { idleGuard, isRetryable, openResponse, RequestOptions, toTypedError } from "../http/request.js";
+import { toRetryPolicy, withRetry } from "../core/retry.js";
 
 /** Download progress: bytes so far, and the total when the server announced it. */
 export interface DownloadProgress {
@@ -23,18 +22,9 @@ export interface FetchArchiveOptions {
  */
 export async function fetchArchive(url: string, options: FetchArchiveOptions = {}): Promise<Buffer> {
   const http = options.http ?? {};
-  const policy = http.retry === false ? NO_RETRY : http.retry ?? DEFAULT_RETRY;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fetchOnce(url, options);
-    } catch (error) {
-      const typed = toTypedError(error, url, "GET");
-      if (!isRetryable(typed, policy.statuses) || attempt >= policy.retries || http.signal?.aborted) throw typed;
-      const delayMs = retryDelay(policy, attempt + 1);
-      http.onRetry?.({ attempt: attempt + 1, delayMs, error: typed });
-      await sleep(delayMs, http.signal);
-    }
-  }
+  const policy = toRetryPolicy(http.retry);
+  const attempt = () => fetchOnce(url, options).catch((error: unknown) => Promise.reject(toTypedError(error, url, "GET")));
+  return withRetry(attempt, { policy, isRetryable: (error) => isRetryable(error, policy), signal: http.signal, onRetry: http.onRetry });
 }
 
 async function fetchOnce(url: string, options: FetchArchiveOptions): Promise<Buffer> {
@@ -56,9 +46,4 @@ async function fetchOnce(url: string, options: FetchArchiveOptions): Promise<Buf
     throw new NetworkError(`the download ended after ${bytes} of ${totalBytes} bytes`, url, undefined, "the connection was cut; nothing was written; run the download again");
   }
   return Buffer.concat(chunks, bytes);
-}
-
-function isRetryable(error: NeuroportalError, statuses: readonly number[]): boolean {
-  if (error instanceof HttpError) return statuses.includes(error.status);
-  return error instanceof NetworkError || error instanceof TimeoutError;
 }

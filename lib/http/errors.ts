@@ -8,12 +8,15 @@ export class HttpError extends NeuroportalError {
   readonly method: string;
   /** The start of the response body (redacted), to help diagnose the failure. */
   readonly bodySnippet: string;
+  /** The server's Retry-After, in milliseconds, when it sent one. */
+  readonly retryAfterMs?: number;
 
-  constructor(status: number, method: string, url: string, bodySnippet = "", hint?: string) {
+  constructor(status: number, method: string, url: string, bodySnippet = "", hint?: string, retryAfterMs?: number) {
     super("E_HTTP", `${method} ${redact(url)} failed with HTTP ${status}${bodySnippet ? `: ${oneLine(bodySnippet)}` : ""}`, { url, hint });
     this.status = status;
     this.method = method;
     this.bodySnippet = redact(bodySnippet);
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -40,13 +43,19 @@ export class TimeoutError extends NeuroportalError {
 export class UnexpectedContentError extends NeuroportalError {
   readonly expected: string;
   readonly received: string;
-  constructor(expected: string, received: string, url: string, detail?: string, hint?: string) {
+  /** A passing condition (a maintenance or proxy page served with 200): worth asking again. */
+  readonly transient: boolean;
+  /** The server's Retry-After, in milliseconds, when it sent one. */
+  readonly retryAfterMs?: number;
+  constructor(expected: string, received: string, url: string, detail?: string, hint?: string, options: { transient?: boolean; retryAfterMs?: number } = {}) {
     super("E_CONTENT", `expected ${expected} but received ${received}${detail ? `: ${oneLine(detail)}` : ""}`, {
       url,
       hint: hint ?? "the service may be down for maintenance or the URL may point at the wrong server",
     });
     this.expected = expected;
     this.received = received;
+    this.transient = options.transient ?? false;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, NeuroportalError } from "../errors.js";
 import { HttpError, NetworkError, TimeoutError, UnexpectedContentError } from "./errors.js";
-import { DEFAULT_RETRY, NO_RETRY, RetryPolicy, retryDelay, sleep } from "./retry.js";
+import { NO_RETRY, parseRetryAfter, toRetryPolicy, withRetry, type RetryEvent, type RetryPolicy } from "../core/retry.js";
 import { displayUrl } from "../core/redact.js";
 
 export type Method = "GET" | "HEAD" | "POST" | "PUT" | "DELETE";
@@ -14,8 +14,8 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Milliseconds without body data before giving up (default 60 s). */
   idleTimeoutMs?: number;
-  /** Retry policy for idempotent requests (default {@link DEFAULT_RETRY}); other requests are never retried. */
-  retry?: RetryPolicy | false;
+  /** Retry policy for idempotent requests (missing fields from `DEFAULT_RETRY`); `false` never retries; other requests are never retried. */
+  retry?: Partial<RetryPolicy> | false;
   /** Allows retrying a POST that has no side effects (an XNAT search). */
   idempotent?: boolean;
   /** Statuses returned to the caller instead of raising {@link HttpError} (e.g. 401 for session handling). */
@@ -30,7 +30,7 @@ export interface RequestOptions {
   /** What the body should be, for the error message of {@link retryHtml} (default "data"). */
   expected?: string;
   /** Called before each retry, for logging or progress. */
-  onRetry?: (info: { attempt: number; delayMs: number; error: NeuroportalError }) => void;
+  onRetry?: (event: RetryEvent) => void;
 }
 
 /** A complete response whose body has been read and checked against Content-Length. */
@@ -50,28 +50,23 @@ const IDEMPOTENT: ReadonlySet<string> = new Set(["GET", "HEAD", "PUT", "DELETE"]
 export async function request(url: string | URL, options: RequestOptions = {}): Promise<BufferedResponse> {
   const method = options.method ?? "GET";
   const retrySafe = IDEMPOTENT.has(method) || options.idempotent === true;
-  const policy = options.retry === false || !retrySafe ? NO_RETRY : options.retry ?? DEFAULT_RETRY;
-  for (let attempt = 0; ; attempt++) {
+  const policy = retrySafe ? toRetryPolicy(options.retry) : NO_RETRY;
+  const attempt = async (): Promise<BufferedResponse> => {
     try {
       const response = await openResponse(url, options);
       const body = await readBody(response, String(url), options);
       if (options.retryHtml && response.status < 300 && isTransientHtml(body)) {
-        const error = new UnexpectedContentError(options.expected ?? "data", "an HTML page", String(url), body.subarray(0, 120).toString("utf8"));
-        transientContent.add(error);
-        retryAfterByError.set(error, response.headers.get("retry-after"));
-        throw error;
+        throw new UnexpectedContentError(options.expected ?? "data", "an HTML page", String(url), body.subarray(0, 120).toString("utf8"), undefined, {
+          transient: true,
+          retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
+        });
       }
       return { url: String(url), status: response.status, headers: response.headers, body };
     } catch (error) {
-      const typed = toTypedError(error, String(url), method);
-      const retryable = isRetryable(typed, policy);
-      if (!retryable || attempt >= policy.retries || options.signal?.aborted) throw typed;
-      const retryAfter = retryAfterOf(typed);
-      const delayMs = retryDelay(policy, attempt + 1, retryAfter);
-      options.onRetry?.({ attempt: attempt + 1, delayMs, error: typed });
-      await sleep(delayMs, options.signal);
+      throw toTypedError(error, String(url), method);
     }
-  }
+  };
+  return withRetry(attempt, { policy, isRetryable: (error) => isRetryable(error, policy), signal: options.signal, onRetry: options.onRetry });
 }
 
 /**
@@ -103,9 +98,7 @@ export async function openResponse(url: string | URL, options: RequestOptions = 
   }
   if (!response.ok && !(options.acceptStatus ?? []).includes(response.status)) {
     const snippet = await response.text().catch(() => "");
-    const error = new HttpError(response.status, method, String(url), snippet.slice(0, 300), hintForStatus(response.status));
-    retryAfterByError.set(error, response.headers.get("retry-after"));
-    throw error;
+    throw new HttpError(response.status, method, String(url), snippet.slice(0, 300), hintForStatus(response.status), parseRetryAfter(response.headers.get("retry-after")));
   }
   return response;
 }
@@ -201,18 +194,15 @@ function assertNoUserInfo(url: string | URL): void {
   );
 }
 
-const retryAfterByError = new WeakMap<NeuroportalError, string | null>();
-const retryAfterOf = (error: NeuroportalError) => retryAfterByError.get(error);
-const transientContent = new WeakSet<NeuroportalError>();
-
 /** An HTML page that is not a login form: a maintenance or proxy page worth another try. */
 function isTransientHtml(body: Buffer): boolean {
   const head = body.subarray(0, 2000).toString("utf8");
   return describeBody(head) === "an HTML page" && !/type=["']?password|Login\.vm/i.test(head);
 }
 
-function isRetryable(error: NeuroportalError, policy: RetryPolicy): boolean {
-  if (transientContent.has(error)) return true;
+/** Failures worth another attempt: statuses the policy names, dropped connections, timeouts and maintenance pages. */
+export function isRetryable(error: unknown, policy: RetryPolicy): boolean {
+  if (error instanceof UnexpectedContentError) return error.transient;
   if (error instanceof HttpError) return policy.statuses.includes(error.status);
   return error instanceof NetworkError || error instanceof TimeoutError;
 }

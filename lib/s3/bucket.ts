@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { IntegrityError, InvalidArgumentError, isIntegrityError } from "../errors.js";
 import { isNetworkError, isTimeoutError, isUnexpectedContentError } from "../http/errors.js";
-import { retryDelay, sleep, type RetryPolicy } from "../http/retry.js";
+import { withRetry, type RetryEvent, type RetryPolicy } from "../core/retry.js";
 import { compareKeys, entriesToFrame, etagIsMd5, S3Entry, unquote } from "./entries.js";
 import { isS3Error, isTransientS3Error, S3Error, toS3Error } from "./errors.js";
 import { DownloadOptions, DownloadSummary, downloadObjects, ObjectGetter, readGuarded, RemoteObject } from "./download.js";
@@ -45,6 +45,7 @@ export class Bucket {
   private readonly timeoutMs: number;
   private readonly idleTimeoutMs: number;
   private readonly policy: RetryPolicy;
+  private readonly onRetry?: (event: RetryEvent) => void;
   private readonly reader: ObjectReader;
 
   constructor(name: string, options: BucketOptions = {}) {
@@ -55,6 +56,7 @@ export class Bucket {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.policy = retryPolicyFrom(options);
+    this.onRetry = options.onRetry;
     const config = clientConfigFrom(options);
     this.client = new (sdk().S3Client)(config);
     this.reader = new ObjectReader(this.client, {
@@ -189,7 +191,7 @@ export class Bucket {
       });
     }
     const checksums = options.verify === false ? new Map<string, string>() : await this.checksumsFor(typeof what === "string" ? [what] : what, objects, options.signal);
-    return downloadObjects(objects, dir, this.getter(), checksums, { idleTimeoutMs: this.idleTimeoutMs, ...options });
+    return downloadObjects(objects, dir, this.getter(), checksums, { idleTimeoutMs: this.idleTimeoutMs, onRetry: this.onRetry, ...options, retryPolicy: this.policy });
   }
 
   /** Stops the underlying HTTP connections. */
@@ -247,16 +249,9 @@ export class Bucket {
     }, isWorthReadingAgain, signal);
   }
 
-  /** Runs `attempt` again after failures `retryable` accepts, with backoff, up to the bucket's bound. */
-  private async retrying<T>(attempt: () => Promise<T>, retryable: (error: unknown) => boolean, signal?: AbortSignal): Promise<T> {
-    for (let tries = 0; ; tries++) {
-      try {
-        return await attempt();
-      } catch (error) {
-        if (!retryable(error) || tries >= this.policy.retries || signal?.aborted) throw error;
-        await sleep(retryDelay(this.policy, tries + 1), signal);
-      }
-    }
+  /** Runs `attempt` again after failures `isRetryable` accepts, with the bucket's backoff and bound. */
+  private retrying<T>(attempt: () => Promise<T>, isRetryable: (error: unknown) => boolean, signal?: AbortSignal): Promise<T> {
+    return withRetry(attempt, { policy: this.policy, isRetryable, signal, onRetry: this.onRetry });
   }
 
   private getter(): ObjectGetter {

@@ -10,6 +10,7 @@ import { DEFAULT_IDLE_TIMEOUT_MS } from "./options.js";
 import { FileHashStream, md5OfFile, md5WhileWriting } from "../files/file-hasher.js";
 import { localPathFor } from "./paths.js";
 import { mapLimit } from "../concurrency/map-limit.js";
+import { DEFAULT_RETRY, withRetry, type RetryEvent, type RetryPolicy } from "../core/retry.js";
 
 /** An object to fetch: its key and what the listing says about it. */
 export interface RemoteObject {
@@ -74,6 +75,14 @@ export interface DownloadOptions {
   idleTimeoutMs?: number;
   /** Accept a prefix that holds no object (default false: `S3Error` with code `E_S3_NOT_FOUND`). */
   allowEmpty?: boolean;
+  /** Called before each retry of a file (and of listings and small reads), for logging. */
+  onRetry?: (event: RetryEvent) => void;
+}
+
+/** What {@link downloadObjects} takes besides the public options: the bucket's backoff. */
+export interface DownloadRun extends DownloadOptions {
+  /** Pauses between attempts (default `DEFAULT_RETRY`); the number of retries is `retries`. */
+  retryPolicy?: RetryPolicy;
 }
 
 /** Expected MD5 per key, from `.xdlm` manifests. */
@@ -121,7 +130,7 @@ class Progress {
  * range requests; verified files already present are skipped; a checksum mismatch deletes the
  * copy and fetches it once more before failing.
  */
-export async function downloadObjects(objects: readonly RemoteObject[], dir: string, get: ObjectGetter, checksums: ChecksumIndex, options: DownloadOptions = {}): Promise<DownloadSummary> {
+export async function downloadObjects(objects: readonly RemoteObject[], dir: string, get: ObjectGetter, checksums: ChecksumIndex, options: DownloadRun = {}): Promise<DownloadSummary> {
   const verify = options.verify ?? true;
   const files = objects.filter((object) => !object.key.endsWith("/"));
   const state: DownloadProgress = { filesDone: 0, filesTotal: files.length, bytesDone: 0, bytesTotal: files.reduce((sum, f) => sum + f.size, 0), event: "start" };
@@ -162,7 +171,7 @@ async function fetchOne(
   get: ObjectGetter,
   manifestMd5: string | undefined,
   verify: boolean,
-  options: DownloadOptions,
+  options: DownloadRun,
   progress: Progress,
   received: { bytes: number },
 ): Promise<DownloadedFile> {
@@ -216,7 +225,7 @@ async function transferToPart(
   object: RemoteObject,
   part: string,
   get: ObjectGetter,
-  options: DownloadOptions,
+  options: DownloadRun,
   progress: Progress,
   received: { bytes: number },
   counted: { bytes: number },
@@ -242,9 +251,10 @@ async function transferToPart(
     hash?.drop();
     hash = hashing ? md5WhileWriting(part) : undefined;
   };
-  const retries = options.retries ?? 4;
-  try {
-    for (let attempt = 0; offset < object.size || (object.size === 0 && !fs.existsSync(part)); ) {
+  const policy = { ...(options.retryPolicy ?? DEFAULT_RETRY), retries: options.retries ?? 4 };
+  /** One GET from `offset` on, appended to the part file; a 412/416 (the object changed, or the part is stale) starts the file over once within the attempt. */
+  const attempt = async () => {
+    for (let restarted = false; ; restarted = true) {
       try {
         const response = await get(object.key, { start: offset > 0 ? offset : undefined, ifMatch: offset > 0 ? object.etag : undefined, signal: options.signal });
         if (offset > 0 && response.status !== 206) {
@@ -264,20 +274,22 @@ async function transferToPart(
         const size = fs.statSync(part).size;
         if (size < object.size) throw new NetworkError(`the body of ${location} ended after ${size} of ${object.size} bytes`, location, undefined, "the connection was cut; it is resumed automatically — run the download again if it keeps failing");
         offset = size;
-        break;
+        return;
       } catch (error) {
-        if (options.signal?.aborted) throw error;
-        const restart = isS3Error(error) && (error.status === 416 || error.status === 412);
-        if (restart) {
+        if (!restarted && !options.signal?.aborted && isS3Error(error) && (error.status === 416 || error.status === 412)) {
           fs.rmSync(part, { force: true });
           restartHash();
-        } else if (!isRetryable(error) || attempt >= retries) throw error;
-        attempt++;
+          recount();
+          continue;
+        }
         recount();
         if (offset > 0) resumed = true;
-        if (!restart) await delay(Math.min(2000, 100 * 2 ** attempt));
+        throw error;
       }
     }
+  };
+  try {
+    if (offset < object.size || (object.size === 0 && !fs.existsSync(part))) await withRetry(attempt, { policy, isRetryable, signal: options.signal, onRetry: options.onRetry });
   } catch (error) {
     hash?.drop();
     throw error;
@@ -442,4 +454,3 @@ function removePart(target: string): void {
   fs.rmSync(target + SIDECAR_SUFFIX, { force: true });
 }
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,7 @@
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import { InvalidArgumentError } from "../errors.js";
 import { registerSecret } from "../core/redact.js";
-import { DEFAULT_RETRY, type RetryPolicy } from "../http/retry.js";
+import { DEFAULT_RETRY, type RetryEvent, type RetryPolicy } from "../core/retry.js";
 import { isSafeTransport } from "../http/transport.js";
 
 /** Explicit AWS keys. */
@@ -33,6 +33,8 @@ export interface BucketOptions {
   idleTimeoutMs?: number;
   /** Backoff between the retries of listings and small reads (default lib/http's policy, bounded by `maxAttempts`). */
   retry?: Partial<Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs" | "random">>;
+  /** Called before each retry of a listing, a small read or a downloaded file, for logging. */
+  onRetry?: (event: RetryEvent) => void;
   /** Allow signed requests over plain http to a host other than this machine (default false: refused). */
   allowInsecure?: boolean;
 }

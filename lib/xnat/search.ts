@@ -1,5 +1,5 @@
 import { UnexpectedContentError } from "../http/errors.js";
-import { DEFAULT_RETRY, type RetryPolicy } from "../http/retry.js";
+import type { RetryPolicy } from "../core/retry.js";
 import { criteriaOf, splitField, toConstraintSet, type ConstraintInput, type ConstraintSet, type Criterion } from "./constraints.js";
 import { NotFoundError, UnknownDataTypeError, UnknownFieldError, ConstraintError } from "./errors.js";
 import { fromFieldListing, suggestFields, toColumnType, type FieldInfo } from "./fields.js";
@@ -112,7 +112,7 @@ export function checkDataTypeName(name: unknown): string {
 }
 
 /** Searches are retried on overload and gateway errors only: a 500 is XNAT's answer to a bad query. */
-const SEARCH_RETRY: RetryPolicy = Object.freeze({ ...DEFAULT_RETRY, statuses: Object.freeze([408, 429, 502, 503, 504]) });
+const SEARCH_RETRY: Partial<RetryPolicy> = Object.freeze({ statuses: Object.freeze([408, 429, 502, 503, 504]) });
 
 const COMPARISONS = new Set(["=", "!=", "<", "<=", ">", ">="]);
 

@@ -1,6 +1,6 @@
 import { describeBody, request, type BufferedResponse, type Method } from "../http/request.js";
 import { HttpError, UnexpectedContentError } from "../http/errors.js";
-import type { RetryPolicy } from "../http/retry.js";
+import type { RetryPolicy } from "../core/retry.js";
 import { displayUrl, registerSecret } from "../core/redact.js";
 import { CookieJar } from "./cookies.js";
 import type { Credentials } from "./credentials.js";
@@ -22,8 +22,8 @@ export interface SessionRequest {
   what?: string;
   /** Allows retrying a POST that changes nothing (a search). */
   idempotent?: boolean;
-  /** Retry policy for this request (default: lib/http's, for idempotent requests). */
-  retry?: RetryPolicy;
+  /** Retry settings of this request, over the session's (e.g. other statuses); the session's `retry: false` still wins. */
+  retry?: Partial<RetryPolicy>;
 }
 
 /** Counters that show what the session did behind the scenes. */
@@ -42,8 +42,8 @@ export interface SessionOptions {
   timeoutMs?: number;
   /** Milliseconds without body data before a response counts as stalled (default 60 s); then `TimeoutError`, retried when safe. */
   idleTimeoutMs?: number;
-  /** Retry policy of idempotent requests and searches (default lib/http's: 4 retries with backoff); `false` never retries. */
-  retry?: RetryPolicy | false;
+  /** Retry policy of idempotent requests and searches (missing fields from `DEFAULT_RETRY`: 4 retries with backoff); `false` never retries. */
+  retry?: Partial<RetryPolicy> | false;
   /** User-Agent header; must not look like a browser (XNAT would redirect instead of answering 401). */
   userAgent?: string;
 }
@@ -200,7 +200,7 @@ export class XnatSession {
       headers,
       body: req.body,
       idempotent: req.idempotent,
-      retry: req.retry ?? this.#options.retry,
+      retry: this.#options.retry === false ? false : { ...this.#options.retry, ...req.retry },
       acceptStatus,
       timeoutMs: this.#options.timeoutMs,
       idleTimeoutMs: this.#options.idleTimeoutMs,

@@ -5,7 +5,7 @@ import { request, requestJson, requestText } from "../../lib/http/request.js";
 import { isInvalidArgumentError } from "../../lib/errors.js";
 import { isHttpError, isNetworkError, isTimeoutError, isUnexpectedContentError, HttpError, NetworkError, UnexpectedContentError } from "../../lib/http/errors.js";
 import { registerSecret, redact } from "../../lib/core/redact.js";
-import { parseRetryAfter, retryDelay, DEFAULT_RETRY } from "../../lib/http/retry.js";
+import { DEFAULT_RETRY } from "../../lib/core/retry.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
 
@@ -195,22 +195,5 @@ describe("http: redaction", () => {
     const error = new HttpError(500, "GET", "http://127.0.0.1/?token=another-secret-value", "echo another-secret-value");
     assert.ok(!error.message.includes("another-secret-value"));
     assert.ok(!error.bodySnippet.includes("another-secret-value"));
-  });
-});
-
-describe("http: retry policy", () => {
-  it("parses Retry-After seconds and dates", () => {
-    assert.equal(parseRetryAfter("3"), 3000);
-    assert.equal(parseRetryAfter(null), undefined);
-    const inAMinute = new Date(Date.now() + 60_000).toUTCString();
-    assert.ok(parseRetryAfter(inAMinute)! > 50_000);
-  });
-
-  it("backs off exponentially with jitter, bounded by maxDelayMs", () => {
-    const policy = { ...DEFAULT_RETRY, random: () => 1 };
-    assert.equal(retryDelay(policy, 1), 200);
-    assert.equal(retryDelay(policy, 3), 800);
-    assert.equal(retryDelay(policy, 20), DEFAULT_RETRY.maxDelayMs);
-    assert.equal(retryDelay(policy, 1, "999999"), DEFAULT_RETRY.maxDelayMs);
   });
 });

@@ -10,7 +10,7 @@ import { startS3Demo } from "../../lib/demo/s3/index.js";
 import { withFaults, faultWrapper, FaultSpec, FaultyListener, planFault, resolveFaultSpec, S3_OBJECT_GET, SessionExpiry, formatFaultStats } from "../../lib/demo/faults/index.js";
 import { FAULT_FLAGS, parseFaultFlags } from "../../lib/cli/faults.js";
 import { request, requestJson } from "../../lib/http/request.js";
-import { DEFAULT_RETRY, RetryPolicy } from "../../lib/http/retry.js";
+import { DEFAULT_RETRY, RetryPolicy } from "../../lib/core/retry.js";
 import { isInvalidArgumentError } from "../../lib/errors.js";
 import { HttpError, isHttpError, isNetworkError, isTimeoutError, isUnexpectedContentError, UnexpectedContentError } from "../../lib/http/errors.js";
 import { mulberry32 } from "../../lib/demo/prng.js";
