@@ -1,6 +1,7 @@
 import { NeuroportalError } from "../errors.js";
 import { redact } from "../core/redact.js";
 import { oneLine } from "../core/text.js";
+import { describeKind, type BodyKind } from "./body-kind.js";
 
 /** The server answered with an HTTP status that signals failure. */
 export class HttpError extends NeuroportalError {
@@ -41,14 +42,16 @@ export class TimeoutError extends NeuroportalError {
 
 /** The body was not what was asked for (HTML instead of JSON, broken XML, truncated data). */
 export class UnexpectedContentError extends NeuroportalError {
+  /** What was asked for, in words (e.g. "JSON", "an S3 listing"). */
   readonly expected: string;
-  readonly received: string;
+  /** What arrived instead. */
+  readonly received: BodyKind;
   /** A passing condition (a maintenance or proxy page served with 200): worth asking again. */
   readonly transient: boolean;
   /** The server's Retry-After, in milliseconds, when it sent one. */
   readonly retryAfterMs?: number;
-  constructor(expected: string, received: string, url: string, detail?: string, hint?: string, options: { transient?: boolean; retryAfterMs?: number } = {}) {
-    super("E_CONTENT", `expected ${expected} but received ${received}${detail ? `: ${oneLine(detail)}` : ""}`, {
+  constructor(expected: string, received: BodyKind, url: string, detail?: string, hint?: string, options: { transient?: boolean; retryAfterMs?: number } = {}) {
+    super("E_CONTENT", `expected ${expected} but received ${describeKind(received)}${detail ? `: ${oneLine(detail)}` : ""}`, {
       url,
       hint: hint ?? "the service may be down for maintenance or the URL may point at the wrong server",
     });

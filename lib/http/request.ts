@@ -2,6 +2,7 @@ import { InvalidArgumentError, NeuroportalError } from "../errors.js";
 import { HttpError, NetworkError, TimeoutError, UnexpectedContentError } from "./errors.js";
 import { NO_RETRY, parseRetryAfter, toRetryPolicy, withRetry, type RetryEvent, type RetryPolicy } from "../core/retry.js";
 import { displayUrl } from "../core/redact.js";
+import { bodyKind, unparsedKind } from "./body-kind.js";
 
 export type Method = "GET" | "HEAD" | "POST" | "PUT" | "DELETE";
 
@@ -56,7 +57,7 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
       const response = await openResponse(url, options);
       const body = await readBody(response, String(url), options);
       if (options.retryHtml && response.status < 300 && isTransientHtml(body)) {
-        throw new UnexpectedContentError(options.expected ?? "data", "an HTML page", String(url), body.subarray(0, 120).toString("utf8"), undefined, {
+        throw new UnexpectedContentError(options.expected ?? "data", "html", String(url), body.subarray(0, 120).toString("utf8"), undefined, {
           transient: true,
           retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
         });
@@ -164,20 +165,11 @@ export async function requestJson<T = unknown>(url: string | URL, options: Reque
 export function parseJsonBody<T>(text: string, url: string): T {
   try {
     return JSON.parse(text) as T;
-  } catch (error) {
-    throw new UnexpectedContentError("JSON", describeBody(text), url, text.slice(0, 120));
+  } catch {
+    throw new UnexpectedContentError("JSON", unparsedKind(text), url, text.slice(0, 120));
   }
 }
 
-/** A short name for what a body looks like: "an HTML page", "XML", "an empty body", "text". */
-export function describeBody(text: string): string {
-  const head = text.trimStart().slice(0, 200).toLowerCase();
-  if (head.length === 0) return "an empty body";
-  if (head.startsWith("<!doctype html") || head.startsWith("<html") || /<(head|body|title)[\s>]/.test(head)) return "an HTML page";
-  if (head.startsWith("<")) return "XML";
-  if (head.startsWith("{") || head.startsWith("[")) return "malformed JSON";
-  return "text";
-}
 
 /** Refuses a URL that carries `user:password@` before any request (the password stays hidden). */
 function assertNoUserInfo(url: string | URL): void {
@@ -197,7 +189,7 @@ function assertNoUserInfo(url: string | URL): void {
 /** An HTML page that is not a login form: a maintenance or proxy page worth another try. */
 function isTransientHtml(body: Buffer): boolean {
   const head = body.subarray(0, 2000).toString("utf8");
-  return describeBody(head) === "an HTML page" && !/type=["']?password|Login\.vm/i.test(head);
+  return bodyKind(head) === "html" && !/type=["']?password|Login\.vm/i.test(head);
 }
 
 /** Failures worth another attempt: statuses the policy names, dropped connections, timeouts and maintenance pages. */

@@ -2,7 +2,7 @@ import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-s3";
 import type { DeserializeMiddleware, HandlerExecutionContext } from "@smithy/types";
 import { Readable } from "node:stream";
 import { isNetworkError, UnexpectedContentError } from "../http/errors.js";
-import { describeBody } from "../http/request.js";
+import { bodyKind } from "../http/body-kind.js";
 import { readGuarded } from "./download.js";
 
 const LISTING_COMMAND = "ListObjectsV2Command";
@@ -28,7 +28,7 @@ export function listingCheck(bucket: string, idleTimeoutMs: number): Deserialize
     });
     const head = body.subarray(0, 400).toString("utf8");
     if (!LISTING_ROOT.test(head)) {
-      throw new UnexpectedContentError("an S3 listing (ListBucketResult XML)", describeBody(head), location, head.slice(0, 120), "the endpoint answered with something else (a maintenance or proxy page?); it was retried — try again later or check the endpoint");
+      throw new UnexpectedContentError("an S3 listing (ListBucketResult XML)", bodyKind(head), location, head.slice(0, 120), "the endpoint answered with something else (a maintenance or proxy page?); it was retried — try again later or check the endpoint");
     }
     response.body = Readable.from([body]);
     return result;

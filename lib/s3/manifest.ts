@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import type { DataFrame } from "danfojs-node";
 import { fromRecords, toRecords } from "../frame/index.js";
 import { UnexpectedContentError } from "../http/errors.js";
+import { unparsedKind } from "../http/body-kind.js";
 import { localPathFor } from "./paths.js";
 import { mapLimit } from "../concurrency/map-limit.js";
 import { md5OfFile } from "../files/file-hasher.js";
@@ -36,10 +37,10 @@ export function parseManifest(text: string, manifestKey: string): ManifestEntry[
   try {
     doc = JSON.parse(text) as RawManifest;
   } catch (error) {
-    throw new UnexpectedContentError("an .xdlm JSON manifest", "text that is not JSON", manifestKey, (error as Error).message, "the manifest is damaged; list the .xdlm/ prefix to check it");
+    throw new UnexpectedContentError("an .xdlm JSON manifest", unparsedKind(text), manifestKey, (error as Error).message, "the manifest is damaged; list the .xdlm/ prefix to check it");
   }
   const includes = doc.DownloadManifest?.Includes;
-  if (!Array.isArray(includes)) throw new UnexpectedContentError("an .xdlm manifest with DownloadManifest.Includes", "another JSON document", manifestKey);
+  if (!Array.isArray(includes)) throw new UnexpectedContentError("an .xdlm manifest with DownloadManifest.Includes", "json", manifestKey, "another JSON document");
   const match = /^(.*?)([^/]+)\/\.xdlm\/([^/]+?)(\.json)?$/.exec(manifestKey);
   const root = match?.[1] ?? "";
   const subject = match?.[2] ?? doc.DownloadManifest?.Subject ?? "";

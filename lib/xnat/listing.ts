@@ -1,5 +1,6 @@
 import type { DataFrame } from "danfojs-node";
 import { UnexpectedContentError } from "../http/errors.js";
+import { unparsedKind } from "../http/body-kind.js";
 import { fromRecords } from "../frame/from-rows.js";
 import type { ColumnTypes } from "../frame/types.js";
 
@@ -35,11 +36,11 @@ export function fromListingJson(text: string, source: string, preferred: readonl
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new UnexpectedContentError("an XNAT JSON listing", text.trim() === "" ? "an empty body" : "text that is not JSON", source, text.slice(0, 120));
+    throw new UnexpectedContentError("an XNAT JSON listing", unparsedKind(text), source, text.slice(0, 120));
   }
   const resultSet = (parsed as { ResultSet?: Record<string, unknown> } | null)?.ResultSet;
   if (!resultSet || typeof resultSet !== "object" || !Array.isArray(resultSet.Result)) {
-    throw new UnexpectedContentError("an XNAT listing ({\"ResultSet\": {\"Result\": [...]}})", "JSON of another shape", source, text.slice(0, 120));
+    throw new UnexpectedContentError("an XNAT listing ({\"ResultSet\": {\"Result\": [...]}})", "json", source, `another shape: ${text.slice(0, 120)}`);
   }
   const columnInfo = Array.isArray(resultSet.Columns) ? (resultSet.Columns as ListingColumn[]).filter((c) => c && typeof c.key === "string") : [];
   const rows = (resultSet.Result as unknown[]).map((row) => toStringRecord(row));

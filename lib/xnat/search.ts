@@ -91,7 +91,7 @@ export function toResultColumns(requested: readonly SearchColumn[], rootElement:
     const key = info?.key ?? expectedKey(column, rootElement);
     const field = `${column.elementName}/${column.fieldId}`;
     if (!info && listing.rows.length > 0 && !listing.columns.includes(key)) {
-      throw new UnexpectedContentError(`a column for ${field}`, `columns ${listing.columns.join(", ")}`, searchPath(), undefined, "the server named its result columns differently; report this server's version");
+      throw new UnexpectedContentError(`a column for ${field}`, "json", searchPath(), `columns ${listing.columns.join(", ")}`, "the server named its result columns differently; report this server's version");
     }
     return { key, field, type: toColumnType(types.get(field) ?? column.type ?? "string") } satisfies ResultColumn;
   });

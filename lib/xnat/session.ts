@@ -1,4 +1,5 @@
-import { describeBody, request, type BufferedResponse, type Method } from "../http/request.js";
+import { request, type BufferedResponse, type Method } from "../http/request.js";
+import { bodyKind } from "../http/body-kind.js";
 import { HttpError, UnexpectedContentError } from "../http/errors.js";
 import type { RetryPolicy } from "../core/retry.js";
 import { displayUrl, registerSecret } from "../core/redact.js";
@@ -169,7 +170,7 @@ export class XnatSession {
       this.#rejected = new AuthenticationError(this.user, this.base.href);
       throw this.#rejected;
     }
-    if (describeBody(text) === "an HTML page") {
+    if (bodyKind(text) === "html") {
       this.#rejected = new AuthenticationError(this.user, this.base.href, "the server answered with a login page instead of a session");
       throw this.#rejected;
     }
@@ -177,7 +178,7 @@ export class XnatSession {
     if (!this.#jar.get("JSESSIONID") && /^[\w.-]{16,}$/.test(token)) this.#jar.set("JSESSIONID", token);
     const sessionId = this.#jar.get("JSESSIONID");
     if (!sessionId) {
-      throw new UnexpectedContentError("a session id", describeBody(text), toUrl(this.base, sessionPath()).href, undefined, "is this address an XNAT server?");
+      throw new UnexpectedContentError("a session id", bodyKind(text), toUrl(this.base, sessionPath()).href, undefined, "is this address an XNAT server?");
     }
     registerSecret(sessionId);
     registerSecret(token);
@@ -215,7 +216,7 @@ export class XnatSession {
   #looksLoggedOut(response: BufferedResponse): boolean {
     if (response.status === 401) return true;
     if (response.status >= 300) return false;
-    return describeBody(response.body.subarray(0, 400).toString("utf8")) === "an HTML page";
+    return bodyKind(response.body.subarray(0, 400).toString("utf8")) === "html";
   }
 
   #accept(response: BufferedResponse, req: SessionRequest): string {
@@ -225,8 +226,8 @@ export class XnatSession {
     if (response.status === 403) throw new AccessDeniedError(what, url);
     if (response.status >= 400) throw new HttpError(response.status, req.method ?? "GET", url, response.body.subarray(0, 300).toString("utf8"));
     const text = response.body.toString("utf8");
-    const kind = describeBody(text);
-    if (kind === "an HTML page") {
+    const kind = bodyKind(text);
+    if (kind === "html") {
       throw new UnexpectedContentError(req.expect.toUpperCase(), kind, url, undefined, "the server sent a web page even after a fresh login; it may be down for maintenance, or the address may not be the XNAT root");
     }
     return text;

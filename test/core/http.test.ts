@@ -106,7 +106,7 @@ describe("http: the request seam", () => {
     };
     const error = await requestJson(`${server.url}api`).catch((e) => e);
     assert.ok(isUnexpectedContentError(error));
-    assert.equal((error as UnexpectedContentError).received, "an HTML page");
+    assert.equal((error as UnexpectedContentError).received, "html");
     assert.match(error.message, /expected JSON but received an HTML page/);
     assert.match(error.message, new RegExp(`${server.port}/api`));
   });
