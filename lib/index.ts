@@ -10,7 +10,7 @@ export type { Services, ServiceSource } from "./config/index.js";
 export { NeuroportalError, InvalidArgumentError, UnsafePathError, IntegrityError, isNeuroportalError, isInvalidArgumentError, isUnsafePathError, isIntegrityError } from "./errors.js";
 export { HttpError, NetworkError, TimeoutError, UnexpectedContentError, isHttpError, isNetworkError, isTimeoutError, isUnexpectedContentError } from "./http/errors.js";
 export { LocalWriteError, isLocalWriteError, FileHashError, isFileHashError } from "./files/index.js";
-export { mapLimit } from "./concurrency/index.js";
+export { mapLimit } from "./core/pool.js";
 export * as allen from "./allen/index.js";
 export * as xnat from "./xnat/index.js";
 export * as s3 from "./s3/index.js";

@@ -8,6 +8,7 @@ import { DEFAULT_PAGE_ROWS } from "./constants.js";
 import { parseEnvelope, RmaPage } from "./envelope.js";
 import { IncompletePagingError, RmaError } from "./errors.js";
 import { pageUrl, PagingStyle } from "./rma.js";
+import { Slots } from "../core/pool.js";
 
 /** One RMA row as the API sends it. */
 export type RmaRow = Record<string, unknown>;
@@ -91,20 +92,20 @@ export async function* rows(url: string, options: QueryOptions = {}): AsyncGener
     const planned: { startRow: number; count: number }[] = [];
     for (let start = received; start < totalRows; start += pageSize) planned.push({ startRow: start, count: Math.min(pageSize, totalRows - start) });
 
-    const inFlight: Promise<RmaPage<RmaRow>>[] = [];
-    let next = 0;
-    const launch = () => {
-      while (inFlight.length < concurrency && next < planned.length) {
-        const { startRow, count } = planned[next++];
-        const promise = load(startRow, count);
-        promise.catch(() => undefined);
-        inFlight.push(promise);
-      }
-    };
-    launch();
+    // A page holds its slot from its request until it is yielded: at most `concurrency` pages are requested ahead of the reader.
+    const slots = new Slots(concurrency);
+    const releases: (() => void)[] = [];
+    const pages = planned.map(({ startRow, count }, index) => {
+      const page = slots.acquire().then((release) => {
+        releases[index] = release;
+        return load(startRow, count);
+      });
+      page.catch(() => undefined);
+      return page;
+    });
     for (let index = 0; index < planned.length; index++) {
-      const page = await inFlight.shift()!;
-      launch();
+      const page = await pages[index];
+      releases[index]();
       const expected = planned[index];
       let got = page.rows;
       yield* got;

@@ -14,7 +14,7 @@ import { ManifestEntry, manifestToFrame, parseManifest } from "./manifest.js";
 import { BucketOptions, clientConfigFrom, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, optionsFrom, retryPolicyFrom, S3ServiceInfo } from "./options.js";
 import { ObjectReader } from "./object-reader.js";
 import { localPathFor } from "./paths.js";
-import { mapLimit } from "../concurrency/map-limit.js";
+import { mapLimit, Slots } from "../core/pool.js";
 
 /** Options of listings. */
 export interface ListOptions {
@@ -106,35 +106,21 @@ export class Bucket {
    * fanning out over the common prefixes, at most `concurrency` listings at once. Sorted by key.
    */
   async walkEntries(prefix = "", options: WalkOptions = {}): Promise<S3Entry[]> {
-    const limit = options.concurrency ?? 8;
+    const slots = new Slots(options.concurrency ?? 8);
     const objects: S3Entry[] = [];
-    const queue: string[] = [prefix];
-    let active = 0;
-    await new Promise<void>((resolve, reject) => {
-      let failed = false;
-      const pump = () => {
-        if (failed) return;
-        if (queue.length === 0 && active === 0) return resolve();
-        while (active < limit && queue.length > 0) {
-          const next = queue.shift()!;
-          active++;
-          this.entries(next, { delimiter: "/", signal: options.signal }).then(
-            (entries) => {
-              for (const entry of entries) {
-                if (entry.isPrefix) queue.push(entry.key);
-                else objects.push(entry);
-              }
-              active--;
-              pump();
-            },
-            (error) => {
-              failed = true;
-              reject(error);
-            },
-          );
-        }
-      };
-      pump();
+    let failed = false;
+    const visit = async (folder: string): Promise<void> => {
+      const entries = await slots.run(async () => (failed ? [] : this.entries(folder, { delimiter: "/", signal: options.signal })));
+      const folders: Promise<void>[] = [];
+      for (const entry of entries) {
+        if (entry.isPrefix) folders.push(visit(entry.key));
+        else objects.push(entry);
+      }
+      await Promise.all(folders);
+    };
+    await visit(prefix).catch((error: unknown) => {
+      failed = true;
+      throw error;
     });
     return objects.sort((a, b) => compareKeys(a.key, b.key));
   }

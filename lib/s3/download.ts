@@ -9,7 +9,7 @@ import { isLocalWriteFailure, toLocalWriteError } from "../files/local-write.js"
 import { DEFAULT_IDLE_TIMEOUT_MS } from "./options.js";
 import { FileHashStream, md5OfFile, md5WhileWriting } from "../files/file-hasher.js";
 import { localPathFor } from "./paths.js";
-import { mapLimit } from "../concurrency/map-limit.js";
+import { mapLimit } from "../core/pool.js";
 import { DEFAULT_RETRY, withRetry, type RetryEvent, type RetryPolicy } from "../core/retry.js";
 
 /** An object to fetch: its key and what the listing says about it. */

@@ -4,7 +4,7 @@ import { fromRecords, toRecords } from "../frame/index.js";
 import { UnexpectedContentError } from "../http/errors.js";
 import { unparsedKind } from "../http/body-kind.js";
 import { localPathFor } from "./paths.js";
-import { mapLimit } from "../concurrency/map-limit.js";
+import { mapLimit } from "../core/pool.js";
 import { md5OfFile } from "../files/file-hasher.js";
 
 /** One file listed in an HCP `.xdlm` download manifest. */

@@ -1,5 +1,5 @@
 import type { DataFrame } from "danfojs-node";
-import { mapLimit } from "../concurrency/map-limit.js";
+import { mapLimit } from "../core/pool.js";
 import { toDocumentFields, toDocumentFrame, toWideFrame, toWideTable, type DocumentField } from "./document-table.js";
 import { findRow, loadIndex } from "./index-lookup.js";
 import { experimentPath, experimentsPath, toUrl } from "./paths.js";

@@ -18,7 +18,7 @@ import {
   fromNetrcText,
   netrcEntryFor,
 } from "../../lib/xnat/index.js";
-import { mapLimit } from "../../lib/concurrency/map-limit.js";
+import { mapLimit } from "../../lib/core/pool.js";
 
 describe("xnat sessions against the demo ConnectomeDB", function () {
   let demo: XnatDemo;

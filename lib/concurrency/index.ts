@@ -1,1 +1,0 @@
-export { mapLimit } from "./map-limit.js";
