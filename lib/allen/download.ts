@@ -7,19 +7,19 @@ import { AllenNotFoundError, isVolumeSizeError } from "./errors.js";
 import { assertWritableFolder, toLocalWriteError } from "../files/local-write.js";
 import { writeFilesAtomically, PendingFile } from "./atomic.js";
 import { ATLAS_VOLUME_PATTERN, DEFAULT_API, DEFAULT_PAGE_ROWS, REFERENCE_SPACE_ID } from "./constants.js";
-import { fetchArchive, FetchArchiveOptions } from "./fetch-archive.js";
+import { fetchArchive, type ArchiveOptions } from "./fetch-archive.js";
 import { parseMetaImageHeader, voxelBytes } from "./mhd.js";
 import { query } from "./query.js";
 import { downloadLinkUrl, gridDataUrl, referenceSpaceUrl } from "./rma.js";
 
-/** Options of the download helpers. */
-export interface DownloadOptions extends FetchArchiveOptions {
+/** Options of {@link downloadGridFile} and {@link downloadAtlasVolume}: the archive options plus the API to ask. */
+export interface ApiArchiveOptions extends ArchiveOptions {
   /** Base URL of the API (default the public one, https://api.brain-map.org/). */
   api?: string;
 }
 
 /** Options of {@link downloadAndExtract}. */
-export interface ExtractOptions extends FetchArchiveOptions {
+export interface ExtractOptions extends ArchiveOptions {
   /**
    * Which members to write: a list of base names (e.g. `["energy.mhd", "energy.raw"]`, each
    * must be present) or `"all"` (default). Members keep their folder inside the archive.
@@ -28,7 +28,7 @@ export interface ExtractOptions extends FetchArchiveOptions {
 }
 
 /** Options of {@link downloadGridFile}. */
-export interface GridDownloadOptions extends DownloadOptions {
+export interface GridDownloadOptions extends ApiArchiveOptions {
   /** Members to keep (default the seed's `energy.mhd` and `energy.raw`; `"all"` adds `data_set.xml`). */
   members?: readonly string[] | "all";
   /** Volumes to ask for (`?include=energy,density,intensity`); by default the server's default (energy). */
@@ -36,7 +36,7 @@ export interface GridDownloadOptions extends DownloadOptions {
 }
 
 /** Options of {@link downloadAtlasVolume}. */
-export interface AtlasDownloadOptions extends DownloadOptions {
+export interface AtlasDownloadOptions extends ApiArchiveOptions {
   referenceSpaceId?: number;
   /** Include filter on the space's well-known files (default `*atlasVolume.zip`). */
   pattern?: string;
@@ -105,7 +105,7 @@ export async function downloadAtlasVolume(outDir: string, options: AtlasDownload
   const api = options.api ?? DEFAULT_API;
   const pattern = options.pattern ?? ATLAS_VOLUME_PATTERN;
   const url = referenceSpaceUrl(api, options.referenceSpaceId ?? REFERENCE_SPACE_ID, pattern);
-  const spaces = await query(url, { numRows: DEFAULT_PAGE_ROWS, onRequest: options.onRequest, http: options.http });
+  const spaces = await query(url, { numRows: DEFAULT_PAGE_ROWS, onRequest: options.onRequest, http: options.http, fetch: options.fetch });
   if (spaces.length === 0) throw new AllenNotFoundError(`reference space ${options.referenceSpaceId ?? REFERENCE_SPACE_ID} does not exist`, url, "check the reference space id (the seed uses 10)");
   const files = Array.isArray(spaces[0].well_known_files) ? (spaces[0].well_known_files as Record<string, unknown>[]) : [];
   const file = files.find((f) => typeof f.path === "string" && /atlasVolume\.zip$/.test(f.path)) ?? files[0];

@@ -1,7 +1,8 @@
 import type { DataFrame } from "danfojs-node";
 import { InvalidArgumentError } from "../errors.js";
 import { HttpError } from "../http/errors.js";
-import { request, RequestOptions } from "../http/request.js";
+import { request, type HttpOptions } from "../http/request.js";
+import type { FetchLike } from "../http/transport.js";
 import { fromRecords } from "../frame/from-rows.js";
 import type { ColumnTypes } from "../frame/types.js";
 import { DEFAULT_PAGE_ROWS } from "./constants.js";
@@ -36,14 +37,16 @@ export interface QueryOptions {
   /** Called after each page arrived. */
   onPage?: (info: PageInfo) => void;
   /** Timeouts, retries and abort signal for each page request. */
-  http?: RequestOptions;
+  http?: HttpOptions;
+  /** The `fetch` to send with instead of the default keep-alive transport. */
+  fetch?: FetchLike;
 }
 
 const ERROR_STATUSES = [400, 404, 422];
 
 /** Fetches and checks one page. */
-export async function fetchPage(url: string, http: RequestOptions = {}): Promise<RmaPage<RmaRow>> {
-  const response = await request(url, { ...http, headers: { accept: "application/json", ...http.headers }, acceptStatus: ERROR_STATUSES });
+export async function fetchPage(url: string, http: HttpOptions = {}, fetch?: FetchLike): Promise<RmaPage<RmaRow>> {
+  const response = await request(url, { ...http, fetch, headers: { accept: "application/json", ...http.headers }, acceptStatus: ERROR_STATUSES });
   const text = response.body.toString("utf8");
   if (response.status >= 400 && !text.trimStart().startsWith("{")) {
     throw new HttpError(response.status, "GET", url, text.slice(0, 300), "check the model name, criteria and ids in the URL");
@@ -68,12 +71,12 @@ export async function* rows(url: string, options: QueryOptions = {}): AsyncGener
   const outer = options.http?.signal;
   const onAbort = () => controller.abort(outer?.reason);
   outer?.addEventListener("abort", onAbort, { once: true });
-  const http: RequestOptions = { ...options.http, signal: controller.signal };
+  const http: HttpOptions = { ...options.http, signal: controller.signal };
 
   const load = async (startRow: number, count: number): Promise<RmaPage<RmaRow>> => {
     const target = pageUrl(url, startRow, count, style);
     options.onRequest?.(target);
-    const page = await fetchPage(target, http);
+    const page = await fetchPage(target, http, options.fetch);
     options.onPage?.({ url: target, startRow, rows: page.rows.length, totalRows: page.totalRows });
     return page;
   };

@@ -84,7 +84,7 @@ function csvCell(value: unknown): string {
 }
 
 /** One progress line on stderr, drawn only when stderr is a terminal. */
-function progressLine(io: CliIO, label: string): { update: (p: allen.DownloadProgress) => void; finish: () => void } {
+function progressLine(io: CliIO, label: string): { update: (p: allen.ArchiveProgress) => void; finish: () => void } {
   let last = 0;
   let drawn = false;
   return {

@@ -1,6 +1,18 @@
-export { request, requestText, requestJson, openResponse, readBody, idleGuard, parseJsonBody, toTypedError } from "./request.js";
-export type { RequestOptions, BufferedResponse, Method } from "./request.js";
-export { DEFAULT_RETRY, NO_RETRY, retryDelay, parseRetryAfter, sleep } from "../core/retry.js";
-export type { RetryPolicy } from "../core/retry.js";
-export { registerSecret, redact, displayUrl } from "../core/redact.js";
+/**
+ * The transport seam: every HTTP request of the library goes through {@link send} (one connect
+ * timeout, one error mapping) over a replaceable transport (a keep-alive `node:http` one by
+ * default, or the user's `fetch`); bodies are read by {@link bodyChunks} / {@link readBody}
+ * (one idle timeout); {@link request} adds buffering and retries.
+ */
+export { send, toTypedError, DEFAULT_TIMEOUT_MS } from "./send.js";
+export type { SendOptions, Method } from "./send.js";
+export { bodyChunks, readBody, declaredLength, DEFAULT_IDLE_TIMEOUT_MS } from "./body.js";
+export type { BodyReadOptions } from "./body.js";
+export { request, requestText, requestJson, parseJsonBody, isRetryable } from "./request.js";
+export type { HttpOptions, RequestOptions, BufferedResponse } from "./request.js";
+export { NodeTransport, defaultTransport, fetchTransport, transportFor } from "./transport.js";
+export type { FetchLike, Transport, TransportRequest, TransportResponse, ResponseBody, ResponseHeaders } from "./transport.js";
+export { bodyKind, describeKind, unparsedKind } from "./body-kind.js";
+export type { BodyKind } from "./body-kind.js";
+export { isSafeTransport, assertNoUserInfo } from "./url.js";
 export * from "./errors.js";

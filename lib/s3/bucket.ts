@@ -7,11 +7,14 @@ import { isNetworkError, isTimeoutError, isUnexpectedContentError } from "../htt
 import { withRetry, type RetryEvent, type RetryPolicy } from "../core/retry.js";
 import { compareKeys, entriesToFrame, etagIsMd5, S3Entry, unquote } from "./entries.js";
 import { isS3Error, isTransientS3Error, S3Error, toS3Error } from "./errors.js";
-import { DownloadOptions, DownloadSummary, downloadObjects, ObjectGetter, readGuarded, RemoteObject } from "./download.js";
+import { DownloadOptions, DownloadSummary, downloadObjects, ObjectGetter, RemoteObject } from "./download.js";
 import { listingCheck } from "./listing-check.js";
 import { assertWritableFolder } from "../files/local-write.js";
 import { ManifestEntry, manifestToFrame, parseManifest } from "./manifest.js";
-import { BucketOptions, clientConfigFrom, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, optionsFrom, retryPolicyFrom, S3ServiceInfo } from "./options.js";
+import { BucketOptions, clientConfigFrom, optionsFrom, retryPolicyFrom, S3ServiceInfo } from "./options.js";
+import { DEFAULT_TIMEOUT_MS } from "../http/send.js";
+import { DEFAULT_IDLE_TIMEOUT_MS, readBody } from "../http/body.js";
+import { NodeTransport, transportFor, type ResponseBody } from "../http/transport.js";
 import { ObjectReader } from "./object-reader.js";
 import { localPathFor } from "./paths.js";
 import { mapLimit, Slots } from "../core/pool.js";
@@ -47,6 +50,8 @@ export class Bucket {
   private readonly policy: RetryPolicy;
   private readonly onRetry?: (event: RetryEvent) => void;
   private readonly reader: ObjectReader;
+  /** The bucket's own keep-alive connections, closed by {@link close}; absent when the user gave a `fetch`. */
+  private readonly connections?: NodeTransport;
 
   constructor(name: string, options: BucketOptions = {}) {
     if (!name || name.includes("/")) throw new InvalidArgumentError(`${JSON.stringify(name)} is not a bucket name`, "pass the bucket name alone, e.g. hcp-openaccess");
@@ -57,7 +62,9 @@ export class Bucket {
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.policy = retryPolicyFrom(options);
     this.onRetry = options.onRetry;
-    const config = clientConfigFrom(options);
+    this.connections = options.fetch ? undefined : new NodeTransport();
+    const transport = transportFor(options.fetch, this.connections?.send);
+    const config = clientConfigFrom(options, transport);
     this.client = new (sdk().S3Client)(config);
     this.reader = new ObjectReader(this.client, {
       bucket: name,
@@ -66,6 +73,7 @@ export class Bucket {
       forcePathStyle: config.forcePathStyle ?? false,
       timeoutMs: this.timeoutMs,
       idleTimeoutMs: this.idleTimeoutMs,
+      transport,
     });
     this.client.middlewareStack.add(listingCheck(name, this.idleTimeoutMs), { step: "deserialize", priority: "low", name: "neuroportalListingCheck" });
   }
@@ -75,7 +83,7 @@ export class Bucket {
     let token: string | undefined;
     do {
       const request = { Bucket: this.name, Prefix: prefix || undefined, Delimiter: options.delimiter || undefined, ContinuationToken: token, MaxKeys: options.pageSize };
-      const page = await this.retrying(() => this.call(() => this.client.send(new (sdk().ListObjectsV2Command)(request), { abortSignal: options.signal }), prefix), isUnexpectedContentError, options.signal);
+      const page = await this.retrying(() => this.call(() => this.client.send(new (sdk().ListObjectsV2Command)(request), { abortSignal: options.signal }), prefix), isWorthAskingAgain, options.signal);
       const entries: S3Entry[] = [
         ...(page.Contents ?? []).map((object) => ({ key: object.Key ?? "", size: Number(object.Size ?? 0), lastModified: object.LastModified, etag: unquote(object.ETag), isPrefix: false })),
         ...(page.CommonPrefixes ?? []).map((common) => ({ key: common.Prefix ?? "", size: NaN, isPrefix: true })),
@@ -132,7 +140,7 @@ export class Bucket {
 
   /** Size, ETag and date of one key. */
   async head(key: string, signal?: AbortSignal): Promise<S3Entry> {
-    const head = await this.call(() => this.client.send(new (sdk().HeadObjectCommand)({ Bucket: this.name, Key: key }), { abortSignal: signal }), key);
+    const head = await this.retrying(() => this.call(() => this.client.send(new (sdk().HeadObjectCommand)({ Bucket: this.name, Key: key }), { abortSignal: signal }), key), isWorthAskingAgain, signal);
     return { key, size: Number(head.ContentLength ?? 0), lastModified: head.LastModified, etag: unquote(head.ETag), isPrefix: false };
   }
 
@@ -182,7 +190,7 @@ export class Bucket {
 
   /** Stops the underlying HTTP connections. */
   close(): void {
-    this.reader.close();
+    this.connections?.close();
     this.client.destroy();
   }
 
@@ -223,7 +231,7 @@ export class Bucket {
     return this.retrying(async () => {
       const object = await this.getObject(key, { signal });
       const location = object.location;
-      const body = await readGuarded(object.body, location, this.idleTimeoutMs, signal);
+      const body = await readBody(object.body, { location, idleTimeoutMs: this.idleTimeoutMs, signal });
       const declared = object.contentLength;
       if (declared !== undefined && body.length !== declared) throw new IntegrityError(`${location} arrived with ${body.length} of ${declared} bytes`, location);
       const etag = unquote(object.etag);
@@ -255,8 +263,9 @@ export class Bucket {
     const endpoint = await this.reader.resolve();
     if (endpoint) {
       const { status, headers, body, location } = await this.reader.get(endpoint, key, { start, ifMatch, signal });
-      const length = headers["content-length"];
-      return { status, body, location, contentLength: length === undefined ? undefined : Number(length), etag: headers.etag, contentEncoding: headers["content-encoding"], contentRange: headers["content-range"] };
+      const header = (name: string) => headers.get(name) ?? undefined;
+      const length = header("content-length");
+      return { status, body, location, contentLength: length === undefined ? undefined : Number(length), etag: header("etag"), contentEncoding: header("content-encoding"), contentRange: header("content-range") };
     }
     const object = await this.call(
       () => this.client.send(new (sdk().GetObjectCommand)({ Bucket: this.name, Key: key, Range: start ? `bytes=${start}-` : undefined, IfMatch: ifMatch ? `"${ifMatch}"` : undefined }), { abortSignal: signal }),
@@ -273,6 +282,7 @@ export class Bucket {
     };
   }
 
+  /** Runs one SDK call, its failure typed (the SDK does not retry; callers do). */
   private async call<T>(run: () => Promise<T>, key: string): Promise<T> {
     try {
       return await run();
@@ -285,7 +295,7 @@ export class Bucket {
 /** One object GET whose headers have arrived. */
 interface FetchedObject {
   status: number;
-  body: Readable;
+  body: ResponseBody;
   location: string;
   contentLength?: number;
   etag?: string;
@@ -293,10 +303,15 @@ interface FetchedObject {
   contentRange?: string;
 }
 
-/** A read worth repeating: dropped, stalled, cut or damaged in transit, or refused by an overloaded or failing server. */
-function isWorthReadingAgain(error: unknown): boolean {
+/** A request worth repeating: dropped or stalled, answered by a maintenance page, or refused by an overloaded or failing server. */
+function isWorthAskingAgain(error: unknown): boolean {
   if (isS3Error(error)) return isTransientS3Error(error);
-  return isNetworkError(error) || isTimeoutError(error) || isIntegrityError(error) || isUnexpectedContentError(error);
+  return isNetworkError(error) || isTimeoutError(error) || (isUnexpectedContentError(error) && error.transient);
+}
+
+/** A small read worth repeating: as {@link isWorthAskingAgain}, or cut or damaged in transit (size, MD5 or content). */
+function isWorthReadingAgain(error: unknown): boolean {
+  return isWorthAskingAgain(error) || isIntegrityError(error) || isUnexpectedContentError(error);
 }
 
 /** A handle on bucket `name`; see {@link BucketOptions} for endpoint, region and credentials. */

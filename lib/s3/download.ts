@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Readable } from "node:stream";
-import { IntegrityError, isNeuroportalError } from "../errors.js";
-import { NetworkError, isNetworkError, isTimeoutError, TimeoutError } from "../http/errors.js";
+import { IntegrityError } from "../errors.js";
+import { NetworkError, isNetworkError, isTimeoutError } from "../http/errors.js";
+import { bodyChunks, type BodyReadOptions } from "../http/body.js";
+import type { ResponseBody } from "../http/transport.js";
 import { etagIsMd5 } from "./entries.js";
-import { droppedConnectionError, isDroppedConnection, isS3Error, isTransientS3Error } from "./errors.js";
+import { isS3Error, isTransientS3Error } from "./errors.js";
 import { isLocalWriteFailure, toLocalWriteError } from "../files/local-write.js";
-import { DEFAULT_IDLE_TIMEOUT_MS } from "./options.js";
 import { FileHashStream, md5OfFile, md5WhileWriting } from "../files/file-hasher.js";
 import { localPathFor } from "./paths.js";
 import { mapLimit } from "../core/pool.js";
@@ -21,7 +21,7 @@ export interface RemoteObject {
 }
 
 /** A ranged GET: the one I/O call the downloader makes. */
-export type ObjectGetter = (key: string, options: { start?: number; ifMatch?: string; signal?: AbortSignal }) => Promise<{ status: number; body: Readable; location?: string }>;
+export type ObjectGetter = (key: string, options: { start?: number; ifMatch?: string; signal?: AbortSignal }) => Promise<{ status: number; body: ResponseBody; location?: string }>;
 
 /** Progress of a download: files and bytes done so far out of the totals. */
 export interface DownloadProgress {
@@ -145,7 +145,7 @@ export async function downloadObjects(objects: readonly RemoteObject[], dir: str
       return await fetchOne(object, target, get, checksums.get(object.key), verify, options, progress, received);
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      return { key: object.key, path: target, size: object.size, status: "failed", error: typedFailure(error, object.key, target) } as DownloadedFile;
+      return { key: object.key, path: target, size: object.size, status: "failed", error: typedFailure(error, target) } as DownloadedFile;
     } finally {
       progress.file(object.key);
     }
@@ -265,12 +265,13 @@ async function transferToPart(
         }
         const location = response.location ?? object.key;
         const base = offset;
-        const onChunk = (chunk: Buffer) => {
-          received.bytes += chunk.length;
-          counted.bytes += chunk.length;
-          progress.bytes(chunk.length);
+        const onChunk = (chunk: Uint8Array) => {
+          received.bytes += chunk.byteLength;
+          counted.bytes += chunk.byteLength;
+          progress.bytes(chunk.byteLength);
         };
-        await appendBody(response.body, part, base > 0, options.signal, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, location, onChunk, (written) => hash?.advance(base + written));
+        const read = { location, idleTimeoutMs: options.idleTimeoutMs, signal: options.signal };
+        await appendBody(response.body, part, base > 0, read, onChunk, (written) => hash?.advance(base + written));
         const size = fs.statSync(part).size;
         if (size < object.size) throw new NetworkError(`the body of ${location} ended after ${size} of ${object.size} bytes`, location, undefined, "the connection was cut; it is resumed automatically — run the download again if it keeps failing");
         offset = size;
@@ -303,17 +304,16 @@ const WRITE_BATCH_MS = 20;
 
 /**
  * Streams a body to the end of `file` with backpressure, calling `onWritten` with the bytes
- * this call has written once each batch is on disk. Whatever arrived before an error or an
- * abort is flushed to disk before the error propagates, so a resume loses nothing.
+ * this call has written once each batch is on disk. The body is read by the seam's one body
+ * reader (idle timeout, abort, dropped connections typed). Whatever arrived before an error or
+ * an abort is flushed to disk before the error propagates, so a resume loses nothing.
  */
 async function appendBody(
-  body: Readable,
+  body: ResponseBody,
   file: string,
   append: boolean,
-  signal: AbortSignal | undefined,
-  idleTimeoutMs: number,
-  location: string,
-  onChunk: (chunk: Buffer) => void,
+  read: BodyReadOptions,
+  onChunk: (chunk: Uint8Array) => void,
   onWritten: (bytesWritten: number) => void,
 ): Promise<void> {
   const out = fs.createWriteStream(file, { flags: append ? "a" : "w", highWaterMark: WRITE_BATCH_BYTES });
@@ -322,10 +322,7 @@ async function appendBody(
     writeError ??= error;
     body.destroy(error);
   });
-  const abort = () => body.destroy(signal?.reason instanceof Error ? signal.reason : new DOMException("This operation was aborted", "AbortError"));
-  signal?.addEventListener("abort", abort, { once: true });
-  const idle = setTimeout(() => body.destroy(new TimeoutError(location, idleTimeoutMs, "idle")), idleTimeoutMs);
-  let pending: Buffer[] = [];
+  let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let flushTimer: NodeJS.Timeout | undefined;
   const flush = (): boolean => {
@@ -343,12 +340,10 @@ async function appendBody(
     return ok;
   };
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      idle.refresh();
-      signal?.throwIfAborted();
+    for await (const chunk of bodyChunks(body, read)) {
       onChunk(chunk);
       pending.push(chunk);
-      pendingBytes += chunk.length;
+      pendingBytes += chunk.byteLength;
       if (pendingBytes >= WRITE_BATCH_BYTES) {
         if (!flush()) await drained(out);
       } else {
@@ -358,12 +353,9 @@ async function appendBody(
       if (writeError) throw writeError;
     }
     if (writeError) throw writeError;
-    signal?.throwIfAborted();
   } catch (error) {
-    throw writeError ? toLocalWriteError(writeError, file) : toBodyError(error, location);
+    throw writeError ? toLocalWriteError(writeError, file) : error;
   } finally {
-    clearTimeout(idle);
-    signal?.removeEventListener("abort", abort);
     if (!writeError) flush();
     clearTimeout(flushTimer);
     await new Promise<void>((resolve, reject) => {
@@ -386,52 +378,15 @@ function drained(out: fs.WriteStream): Promise<void> {
   });
 }
 
-/**
- * Reads a whole (small) body with an idle timeout; a stall raises {@link TimeoutError}, a
- * dropped connection {@link NetworkError}, each naming `location`.
- */
-export async function readGuarded(body: Readable, location: string, idleTimeoutMs: number, signal?: AbortSignal): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const abort = () => body.destroy(signal?.reason instanceof Error ? signal.reason : new DOMException("This operation was aborted", "AbortError"));
-  signal?.addEventListener("abort", abort, { once: true });
-  const idle = setTimeout(() => body.destroy(new TimeoutError(location, idleTimeoutMs, "idle")), idleTimeoutMs);
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      idle.refresh();
-      chunks.push(Buffer.from(chunk));
-    }
-    signal?.throwIfAborted();
-    return Buffer.concat(chunks);
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw toBodyError(error, location);
-  } finally {
-    clearTimeout(idle);
-    signal?.removeEventListener("abort", abort);
-  }
+/** The error of a failed file, typed: local write failures as {@link LocalWriteError}, the rest as raised (the seam types network failures). */
+function typedFailure(error: unknown, target: string): Error {
+  return (isLocalWriteFailure(error) ? toLocalWriteError(error, target) : error) as Error;
 }
 
-/** A raw stream error while a body arrived, as a typed error naming where. */
-function toBodyError(error: unknown, location: string): unknown {
-  if (isNeuroportalError(error) || (error as Error)?.name === "AbortError") return error;
-  if (isDroppedConnection(error)) return droppedConnectionError(location, error);
-  return new NetworkError(`reading ${location} failed: ${(error as Error)?.message ?? String(error)}`, location, error);
-}
-
-/** The error of a failed file, typed: local write failures, dropped connections and others. */
-function typedFailure(error: unknown, key: string, target: string): Error {
-  if (isLocalWriteFailure(error)) return toLocalWriteError(error, target) as Error;
-  if (isNeuroportalError(error)) return error;
-  if (isDroppedConnection(error)) return droppedConnectionError(key, error);
-  return error as Error;
-}
-
+/** A transfer worth another attempt (resumed from where it stopped): dropped, stalled, or refused by an overloaded or failing server. */
 function isRetryable(error: unknown): boolean {
-  if (isNetworkError(error) || isTimeoutError(error)) return true;
   if (isS3Error(error)) return isTransientS3Error(error);
-  if (isNeuroportalError(error)) return false;
-  const code = (error as { code?: string }).code;
-  return code === "ECONNRESET" || code === "ERR_STREAM_PREMATURE_CLOSE" || code === "EPIPE" || code === "ETIMEDOUT" || (error as Error).name === "TimeoutError";
+  return isNetworkError(error) || isTimeoutError(error);
 }
 
 function resumableOffset(part: string, sidecarFile: string, object: RemoteObject): number {

@@ -1,5 +1,6 @@
 import { NeuroportalError } from "../errors.js";
 import { NetworkError, TimeoutError } from "../http/errors.js";
+import { parseRetryAfter } from "../core/retry.js";
 
 /** S3 answered with an error (AccessDenied, NoSuchKey, NoSuchBucket, SignatureDoesNotMatch, ...). */
 export class S3Error extends NeuroportalError {
@@ -8,12 +9,15 @@ export class S3Error extends NeuroportalError {
   readonly status?: number;
   readonly bucket: string;
   readonly key?: string;
-  constructor(s3Code: string, message: string, options: { status?: number; bucket: string; key?: string; hint?: string; cause?: unknown }) {
+  /** The server's Retry-After, in milliseconds, when it sent one (503 SlowDown, 429). */
+  readonly retryAfterMs?: number;
+  constructor(s3Code: string, message: string, options: { status?: number; bucket: string; key?: string; hint?: string; cause?: unknown; retryAfterMs?: number }) {
     super(codeFor(s3Code), message, { hint: options.hint, cause: options.cause });
     this.s3Code = s3Code;
     this.status = options.status;
     this.bucket = options.bucket;
     this.key = options.key;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -69,7 +73,7 @@ const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE
 /** Converts an SDK or socket error into a typed neuroportal error (secrets redacted). */
 export function toS3Error(error: unknown, where: { bucket: string; key?: string; endpoint?: string; timeoutMs?: number }): Error {
   if (error instanceof NeuroportalError) return error;
-  const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; Code?: string };
+  const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; Code?: string; retryAfter?: string | null; $response?: { headers?: Record<string, string> } };
   const target = `s3://${where.bucket}/${where.key ?? ""}`;
   if ((e?.name === "TimeoutError" || e?.code === "ETIMEDOUT") && e?.$metadata?.httpStatusCode === undefined) {
     return new TimeoutError(target, where.timeoutMs ?? 0, "connect");
@@ -87,7 +91,8 @@ export function toS3Error(error: unknown, where: { bucket: string; key?: string;
   const named5xx = bodiless && status !== undefined && STATUS_MEANINGS[status] && s3Code === named ? STATUS_MEANINGS[status].code : s3Code;
   const statusText = status ? ` (HTTP ${status})` : "";
   const detail = e?.message && e.message !== s3Code && !/^(UnknownError|Unknown)$/.test(e.message) ? `: ${e.message}` : "";
-  return new S3Error(named5xx, `${named5xx}${statusText} for ${target}${detail}`, { status, bucket: where.bucket, key: where.key, hint: hintFor(named5xx, status), cause: error });
+  const retryAfterMs = parseRetryAfter(e?.retryAfter ?? e?.$response?.headers?.["retry-after"]);
+  return new S3Error(named5xx, `${named5xx}${statusText} for ${target}${detail}`, { status, bucket: where.bucket, key: where.key, hint: hintFor(named5xx, status), cause: error, retryAfterMs });
 }
 
 /** True for a connection reset or cut while a response was arriving (Node's `Error: aborted`). */
@@ -103,8 +108,11 @@ export function droppedConnectionError(target: string, cause?: unknown): Network
 }
 
 export const isS3Error = (e: unknown): e is S3Error => e instanceof S3Error;
-/** An S3 answer worth asking again after a pause: a server failure (5xx), throttling (429) or `SlowDown`. */
-export const isTransientS3Error = (e: unknown): e is S3Error => e instanceof S3Error && ((e.status !== undefined && (e.status >= 500 || e.status === 429)) || e.s3Code === "SlowDown");
+/** Codes the AWS SDKs retry whatever the status: throttling and request timeouts. */
+const TRANSIENT_CODES = new Set(["SlowDown", "RequestTimeout", "RequestTimeoutException", "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled", "RequestThrottledException", "TooManyRequestsException", "RequestLimitExceeded", "BandwidthLimitExceeded", "PriorRequestNotComplete"]);
+
+/** An S3 answer worth asking again after a pause: a server failure (5xx), throttling (429, `SlowDown`, ...) or a request timeout. */
+export const isTransientS3Error = (e: unknown): e is S3Error => e instanceof S3Error && ((e.status !== undefined && (e.status >= 500 || e.status === 429)) || TRANSIENT_CODES.has(e.s3Code));
 export const isS3AccessError = (e: unknown): e is S3Error => e instanceof S3Error && e.code === "E_S3_ACCESS";
 export const isS3NotFoundError = (e: unknown): e is S3Error => e instanceof S3Error && e.code === "E_S3_NOT_FOUND";
 export const isDownloadIncompleteError = (e: unknown): e is DownloadIncompleteError => e instanceof DownloadIncompleteError;

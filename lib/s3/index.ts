@@ -13,4 +13,3 @@ export type { DownloadOptions, DownloadProgress, DownloadSummary, DownloadedFile
 export { localPathFor } from "./paths.js";
 export { S3Error, DownloadIncompleteError, toS3Error, isS3Error, isS3AccessError, isS3NotFoundError, isTransientS3Error, isDownloadIncompleteError } from "./errors.js";
 export { LocalWriteError, isLocalWriteError, assertWritableFolder } from "../files/index.js";
-export { DEFAULT_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS } from "./options.js";

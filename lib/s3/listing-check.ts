@@ -1,9 +1,9 @@
 import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-s3";
 import type { DeserializeMiddleware, HandlerExecutionContext } from "@smithy/types";
 import { Readable } from "node:stream";
-import { isNetworkError, UnexpectedContentError } from "../http/errors.js";
+import { UnexpectedContentError } from "../http/errors.js";
 import { bodyKind } from "../http/body-kind.js";
-import { readGuarded } from "./download.js";
+import { readBody } from "../http/body.js";
 
 const LISTING_COMMAND = "ListObjectsV2Command";
 const LISTING_ROOT = /^\uFEFF?\s*(<\?xml[^>]*\?>\s*)?<ListBucketResult[\s>]/;
@@ -12,8 +12,8 @@ const LISTING_ROOT = /^\uFEFF?\s*(<\?xml[^>]*\?>\s*)?<ListBucketResult[\s>]/;
  * An SDK middleware that looks at the raw body of each successful listing before the SDK
  * parses it: anything but a `ListBucketResult` document (a maintenance page served with 200, a
  * captive portal, a cut document) raises {@link UnexpectedContentError} instead of being read as
- * an empty listing. The body is buffered (listings are small) and handed on unchanged; a
- * dropped read is rethrown raw so that the SDK retries it as before.
+ * an empty listing (marked transient: the bucket asks again). The body is buffered (listings
+ * are small) with the idle timeout and handed on unchanged.
  */
 export function listingCheck(bucket: string, idleTimeoutMs: number): DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes> {
   return (next, context: HandlerExecutionContext) => async (args) => {
@@ -23,12 +23,10 @@ export function listingCheck(bucket: string, idleTimeoutMs: number): Deserialize
     if (!response || (response.statusCode ?? 200) >= 300 || !(response.body instanceof Readable)) return result;
     const prefix = (args as { input?: { Prefix?: string } }).input?.Prefix ?? "";
     const location = `s3://${bucket}/${prefix}`;
-    const body = await readGuarded(response.body, location, idleTimeoutMs).catch((error: unknown) => {
-      throw isNetworkError(error) && error.cause ? error.cause : error;
-    });
+    const body = await readBody(response.body, { location, idleTimeoutMs });
     const head = body.subarray(0, 400).toString("utf8");
     if (!LISTING_ROOT.test(head)) {
-      throw new UnexpectedContentError("an S3 listing (ListBucketResult XML)", bodyKind(head), location, head.slice(0, 120), "the endpoint answered with something else (a maintenance or proxy page?); it was retried — try again later or check the endpoint");
+      throw new UnexpectedContentError("an S3 listing (ListBucketResult XML)", bodyKind(head), location, head.slice(0, 120), "the endpoint answered with something else (a maintenance or proxy page?); it was retried — try again later or check the endpoint", { transient: true });
     }
     response.body = Readable.from([body]);
     return result;

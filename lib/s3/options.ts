@@ -2,7 +2,10 @@ import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import { InvalidArgumentError } from "../errors.js";
 import { registerSecret } from "../core/redact.js";
 import { DEFAULT_RETRY, type RetryEvent, type RetryPolicy } from "../core/retry.js";
-import { isSafeTransport } from "../http/transport.js";
+import { isSafeTransport } from "../http/url.js";
+import { transportFor, type FetchLike, type Transport } from "../http/transport.js";
+import { seamRequestHandler } from "./request-handler.js";
+import { DEFAULT_TIMEOUT_MS } from "../http/send.js";
 
 /** Explicit AWS keys. */
 export interface S3Credentials {
@@ -25,7 +28,7 @@ export interface BucketOptions {
   profile?: string;
   /** Path-style addressing; default true with a custom endpoint (required for dotted names like `hcp.aws.amazon.com`). */
   forcePathStyle?: boolean;
-  /** Attempts per request made by the SDK (default 4); also bounds the retries of listings and small reads that came back damaged. */
+  /** Attempts per listing, HEAD or small read (default 4), dropped, throttled, failed or damaged ones included. */
   maxAttempts?: number;
   /** Milliseconds to wait for a connection and for the response headers (default 30 s); then `TimeoutError`, retried. */
   timeoutMs?: number;
@@ -37,12 +40,14 @@ export interface BucketOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Allow signed requests over plain http to a host other than this machine (default false: refused). */
   allowInsecure?: boolean;
+  /**
+   * The `fetch` to send every request of the bucket with (listings, HEAD, object GETs) instead
+   * of the default keep-alive transport. It decodes compressed bodies by itself, so objects
+   * stored with a Content-Encoding arrive decoded and fail their MD5 check.
+   */
+  fetch?: FetchLike;
 }
 
-/** Default connect/headers timeout of S3 requests. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
-/** Default time without body data before a transfer counts as stalled. */
-export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 /** The retry policy for listings and small reads under `options`. */
 export function retryPolicyFrom(options: BucketOptions): RetryPolicy {
@@ -69,10 +74,11 @@ export function optionsFrom(service: S3ServiceInfo | undefined): BucketOptions {
 
 /**
  * The SDK configuration for `options`: checksums only when required (third-party servers such
- * as s3rver store aws-chunked framing otherwise), path style for custom endpoints, and a no-op
- * signer for anonymous access.
+ * as s3rver store aws-chunked framing otherwise), path style for custom endpoints, a no-op
+ * signer for anonymous access, and requests sent through the library's seam over `transport`
+ * (default: `options.fetch`, else the shared keep-alive one) without the SDK's own retries.
  */
-export function clientConfigFrom(options: BucketOptions): S3ClientConfig {
+export function clientConfigFrom(options: BucketOptions, transport: Transport = transportFor(options.fetch)): S3ClientConfig {
   if (options.anonymous && options.credentials) throw new InvalidArgumentError("anonymous access and explicit credentials exclude each other", "pass one of them");
   registerSecret(options.credentials?.secretAccessKey);
   registerSecret(options.credentials?.sessionToken);
@@ -90,8 +96,8 @@ export function clientConfigFrom(options: BucketOptions): S3ClientConfig {
     forcePathStyle: options.forcePathStyle ?? Boolean(endpoint),
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
-    maxAttempts: options.maxAttempts ?? 4,
-    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true },
+    maxAttempts: 1,
+    requestHandler: seamRequestHandler(transport, timeoutMs),
   };
   if (endpoint) config.endpoint = endpoint;
   if (options.anonymous) {

@@ -28,7 +28,7 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
   const base = toBaseUrl(url);
   assertSafeTransport(base, options.allowInsecure);
   const credentials = resolveCredentials(base, { user: options.user, password: options.password }, options);
-  const session = await XnatSession.open(base, credentials, { timeoutMs: options.timeoutMs, idleTimeoutMs: options.idleTimeoutMs, retry: options.retry, userAgent: options.userAgent });
+  const session = await XnatSession.open(base, credentials, { timeoutMs: options.timeoutMs, idleTimeoutMs: options.idleTimeoutMs, retry: options.retry, userAgent: options.userAgent, fetch: options.fetch });
   return new XnatConnection(session);
 }
 

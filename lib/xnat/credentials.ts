@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { isSafeTransport } from "../http/transport.js";
+import { isSafeTransport } from "../http/url.js";
 import { InsecureConnectionError, MissingCredentialsError } from "./errors.js";
 
 /** A user name and password for one XNAT server. */

@@ -1,4 +1,6 @@
-import { request, type BufferedResponse, type Method } from "../http/request.js";
+import { request, type BufferedResponse } from "../http/request.js";
+import type { Method } from "../http/send.js";
+import type { FetchLike } from "../http/transport.js";
 import { bodyKind } from "../http/body-kind.js";
 import { HttpError, UnexpectedContentError } from "../http/errors.js";
 import type { RetryPolicy } from "../core/retry.js";
@@ -47,6 +49,8 @@ export interface SessionOptions {
   retry?: Partial<RetryPolicy> | false;
   /** User-Agent header; must not look like a browser (XNAT would redirect instead of answering 401). */
   userAgent?: string;
+  /** The `fetch` to send with instead of the default keep-alive transport (e.g. one that goes through a proxy). */
+  fetch?: FetchLike;
 }
 
 const USER_AGENT = "neuroportal-xnat/0.1 (node)";
@@ -205,6 +209,7 @@ export class XnatSession {
       acceptStatus,
       timeoutMs: this.#options.timeoutMs,
       idleTimeoutMs: this.#options.idleTimeoutMs,
+      fetch: this.#options.fetch,
     });
     const setCookies = response.headers.getSetCookie?.() ?? [];
     this.#jar.update(setCookies);

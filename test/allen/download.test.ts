@@ -22,7 +22,7 @@ describe("allen: downloads against the demo service", () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("downloadGridFile extracts energy.mhd and energy.raw (the seed's members) and returns their paths", async () => {
-    const progress: allen.DownloadProgress[] = [];
+    const progress: allen.ArchiveProgress[] = [];
     const written = await allen.downloadGridFile(69855739, dir, { api, onProgress: (p) => progress.push(p) });
     assert.deepEqual(written, [path.join(dir, "energy.mhd"), path.join(dir, "energy.raw")]);
     assert.deepEqual(listFiles(dir), ["energy.mhd", "energy.raw"]);

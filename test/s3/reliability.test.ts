@@ -143,6 +143,23 @@ describe("s3: reliability (listings, small reads, timeouts, errors, local writes
       assert.equal(md5(path.join(temp.dir, physio)), (await q1.manifestEntries("q1/100307/")).find((e) => e.key === physio)!.checksum);
     });
 
+    it("pause between a file's attempts with the bucket's backoff, reported to onRetry, and stop the pause at once on abort", async () => {
+      const events: { attempt: number; delayMs: number }[] = [];
+      const { proxy, bucket } = await through([{ match: (p) => p.endsWith("/EVs/lf.txt"), htmlStatus: 503, times: Infinity }], {
+        retry: { baseDelayMs: 60_000, maxDelayMs: 60_000, random: () => 1 },
+        onRetry: (event) => events.push(event),
+      });
+      const controller = new AbortController();
+      const reason = new Error("the user stopped the download");
+      const started = Date.now();
+      const stop = setInterval(() => events.length > 0 && controller.abort(reason), 10);
+      const error = await bucket.download([`${EVS}lf.txt`], temp.dir, { signal: controller.signal }).catch((e) => e).finally(() => clearInterval(stop));
+      assert.equal(error, reason);
+      assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
+      assert.deepEqual(events.map((e) => [e.attempt, e.delayMs]), [[1, 60_000]]);
+      assert.equal(proxy.requests.filter((r) => r.path.endsWith("/EVs/lf.txt") && r.method === "GET").length, 1);
+    });
+
     it("fail a file that stalls on every attempt with TimeoutError, in bounded time", async () => {
       const { bucket } = await through([{ match: (p) => p.endsWith("/EVs/lf.txt"), stallAfter: 5, times: Infinity }], { idleTimeoutMs: 150 });
       const started = Date.now();
