@@ -1,5 +1,7 @@
 import * as fs from "node:fs";
-import { xnat } from "neuroportal";
+import { fromListingJson } from "neuroportal/dist/xnat/listing.js";
+import { toColumnType } from "neuroportal/dist/xnat/fields.js";
+import { SearchResult } from "neuroportal/dist/xnat/search-result.js";
 import { preloadDanfo, report, runWorkerMain, task, timed } from "./worker-lib.js";
 
 interface Task {
@@ -11,10 +13,10 @@ const phases = { fromListingJson: 0, frame: 0 };
 /** The library's path from a search answer to a typed DataFrame: parse, column types from the metadata, frame. */
 function toFrame(text: string) {
   const t0 = performance.now();
-  const listing = xnat.fromListingJson(text, "search result");
+  const listing = fromListingJson(text, "search result");
   const t1 = performance.now();
-  const columns = listing.columnInfo.map((info) => ({ key: info.key, field: `${info.element_name}/${info.id}`, type: xnat.toColumnType(info.type ?? "string") }));
-  const frame = new xnat.SearchResult(String(listing.meta.rootElementName ?? ""), columns, listing.rows).frame;
+  const columns = listing.columnInfo.map((info) => ({ key: info.key, field: `${info.element_name}/${info.id}`, type: toColumnType(info.type ?? "string") }));
+  const frame = new SearchResult(String(listing.meta.rootElementName ?? ""), columns, listing.rows).frame;
   phases.fromListingJson += (t1 - t0) / 1000;
   phases.frame += (performance.now() - t1) / 1000;
   return frame;

@@ -13,7 +13,7 @@ export interface RmaPage<Row = Record<string, unknown>> {
  * UnexpectedContentError; `success: false` or a malformed envelope raise {@link RmaError};
  * both carry the URL.
  */
-export function parseEnvelope<Row = Record<string, unknown>>(text: string, url: string, status = 200): RmaPage<Row> {
+export function fromEnvelopeJson<Row = Record<string, unknown>>(text: string, url: string, status = 200): RmaPage<Row> {
   const body = parseJsonBody<unknown>(text, url);
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new RmaError("the answer is JSON but not an RMA envelope (no success/msg object)", url, status);
   const envelope = body as Record<string, unknown>;

@@ -6,7 +6,7 @@ import type { FetchLike } from "../http/transport.js";
 import { fromRecords } from "../frame/from-rows.js";
 import type { ColumnTypes } from "../frame/types.js";
 import { DEFAULT_PAGE_ROWS } from "./constants.js";
-import { parseEnvelope, RmaPage } from "./envelope.js";
+import { fromEnvelopeJson, RmaPage } from "./envelope.js";
 import { IncompletePagingError, RmaError } from "./errors.js";
 import { pageUrl, PagingStyle } from "./rma.js";
 import { Slots } from "../core/pool.js";
@@ -51,7 +51,7 @@ export async function fetchPage(url: string, http: HttpOptions = {}, fetch?: Fet
   if (response.status >= 400 && !text.trimStart().startsWith("{")) {
     throw new HttpError(response.status, "GET", url, text.slice(0, 300), "check the model name, criteria and ids in the URL");
   }
-  const page = parseEnvelope<RmaRow>(text, url, response.status);
+  const page = fromEnvelopeJson<RmaRow>(text, url, response.status);
   if (response.status >= 400) throw new RmaError(`HTTP ${response.status} although the envelope says success`, url, response.status);
   return page;
 }

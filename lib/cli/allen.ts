@@ -1,4 +1,6 @@
 import * as allen from "../allen/index.js";
+import { DEFAULT_API, DEFAULT_DATA_SET_ID, DEFAULT_PAGE_ROWS } from "../allen/constants.js";
+import { apiBase } from "../allen/rma.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { CliIO, Command } from "./command.js";
 import { parseFlags } from "./command.js";
@@ -27,9 +29,9 @@ async function download(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseFlags(
     argv,
     {
-      dataSetId: { type: "string", short: "d", default: String(allen.DEFAULT_DATA_SET_ID) },
+      dataSetId: { type: "string", short: "d", default: String(DEFAULT_DATA_SET_ID) },
       outputDirectory: { type: "string", short: "o", default: "." },
-      api: { type: "string", default: allen.DEFAULT_API },
+      api: { type: "string", default: DEFAULT_API },
     },
     downloadUsage,
   );
@@ -37,7 +39,7 @@ async function download(argv: string[], io: CliIO): Promise<number> {
   if (!/^\d+$/.test(values.dataSetId) || !Number.isSafeInteger(dataSetId) || dataSetId <= 0) {
     throw new InvalidArgumentError(`--dataSetId takes a positive whole number, not ${JSON.stringify(values.dataSetId)}`, `usage: ${downloadUsage}`);
   }
-  const api = allen.apiBase(values.api);
+  const api = apiBase(values.api);
   const outDir = values.outputDirectory;
   const atlasProgress = progressLine(io, "atlasVolume.zip");
   const atlas = await allen.downloadAtlasVolume(outDir, { api, onProgress: atlasProgress.update });
@@ -54,7 +56,7 @@ async function runQuery(argv: string[], io: CliIO): Promise<number> {
     argv,
     {
       format: { type: "string", default: "json" },
-      numRows: { type: "string", default: String(allen.DEFAULT_PAGE_ROWS) },
+      numRows: { type: "string", default: String(DEFAULT_PAGE_ROWS) },
       paging: { type: "string", default: "auto" },
     },
     queryUsage,

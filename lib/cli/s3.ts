@@ -4,6 +4,7 @@ import { formatProgress } from "../display/progress.js";
 import { InvalidArgumentError } from "../errors.js";
 import { redact } from "../core/redact.js";
 import * as s3 from "../s3/index.js";
+import { parseS3Location, toBucketOptions } from "../s3/options.js";
 import type { CliIO, Command } from "./command.js";
 import { parseFlags } from "./command.js";
 
@@ -99,7 +100,7 @@ type ConnectionValues = { bucket?: string; endpoint?: string; region?: string; a
 
 function target(location: string, values: ConnectionValues): { bucket: s3.Bucket; prefix: string } {
   const { options, defaultBucket } = connectionFrom(values, process.env, readDemoState());
-  const { bucket, prefix } = s3.parseS3Location(location, values.bucket ?? defaultBucket);
+  const { bucket, prefix } = parseS3Location(location, values.bucket ?? defaultBucket);
   return { bucket: s3.bucket(bucket, options), prefix };
 }
 
@@ -119,7 +120,7 @@ export function connectionFrom(values: ConnectionValues, env: NodeJS.ProcessEnv,
     };
   }
   if (demo?.s3) {
-    const options: s3.BucketOptions = { ...s3.optionsFrom(demo.s3), ...(region ? { region } : {}) };
+    const options: s3.BucketOptions = { ...toBucketOptions(demo.s3), ...(region ? { region } : {}) };
     if (base.anonymous) {
       delete options.credentials;
       options.anonymous = true;

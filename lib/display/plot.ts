@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "../errors.js";
 import { escapeHtml, toScriptJson } from "./escape.js";
 import type { Figure } from "./figures/figure.js";
-import { displayBundle, inKernel } from "./kernel.js";
+import { displayMimeBundle, inKernel } from "./kernel.js";
 import { plotlyBundleScript } from "./plotly-bundle.js";
 
 /** Options of `plot` and `toPlotHtml`. */
@@ -74,7 +74,7 @@ export function plot(figure: Figure, options: PlotOptions = {}): void {
   }
   const includePlotly = options.includePlotly === true || !bundleEmitted;
   const html = toPlotHtml(figure, { ...options, id: `np-plot-${++chartCount}`, includePlotly });
-  displayBundle({ html, text: describeFigure(figure) });
+  displayMimeBundle({ "text/html": html, "text/plain": describeFigure(figure) });
   bundleEmitted = true;
 }
 

@@ -1,4 +1,4 @@
-import { displayBundle, inKernel } from "./kernel.js";
+import { displayMimeBundle, inKernel } from "./kernel.js";
 import { toHtmlTable, toTextTable, type TableOptions } from "./table.js";
 import type { Tabular } from "./table-data.js";
 
@@ -8,6 +8,6 @@ import type { Tabular } from "./table-data.js";
  */
 export function show(value: Tabular, options: TableOptions = {}): void {
   const text = toTextTable(value, options);
-  if (inKernel()) displayBundle({ html: toHtmlTable(value, options), text });
+  if (inKernel()) displayMimeBundle({ "text/html": toHtmlTable(value, options), "text/plain": text });
   else process.stdout.write(`${text}\n`);
 }

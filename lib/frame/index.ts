@@ -1,3 +1,3 @@
-export { fromRecords, fromRows, toRecords, loadDanfo } from "./from-rows.js";
-export { parseCell } from "./parse.js";
+/** DataFrames with explicit column types (danfo.js underneath). */
+export { fromRecords, fromRows, toRecords } from "./from-rows.js";
 export type { ColumnType, ColumnTypes } from "./types.js";

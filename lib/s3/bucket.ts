@@ -5,13 +5,13 @@ import { Readable } from "node:stream";
 import { IntegrityError, InvalidArgumentError, isIntegrityError } from "../errors.js";
 import { isNetworkError, isTimeoutError, isUnexpectedContentError } from "../http/errors.js";
 import { withRetry, type RetryEvent, type RetryPolicy } from "../core/retry.js";
-import { compareKeys, entriesToFrame, etagIsMd5, S3Entry, unquote } from "./entries.js";
+import { compareKeys, toListingFrame, etagIsMd5, S3Entry, unquote } from "./entries.js";
 import { isS3Error, isTransientS3Error, S3Error, toS3Error } from "./errors.js";
 import { DownloadOptions, DownloadSummary, downloadObjects, ObjectGetter, RemoteObject } from "./download.js";
 import { listingCheck } from "./listing-check.js";
 import { assertWritableFolder } from "../files/local-write.js";
-import { ManifestEntry, manifestToFrame, parseManifest } from "./manifest.js";
-import { BucketOptions, clientConfigFrom, optionsFrom, retryPolicyFrom, S3ServiceInfo } from "./options.js";
+import { ManifestEntry, toManifestFrame, fromManifestJson } from "./manifest.js";
+import { BucketOptions, toClientConfig, toBucketOptions, toBucketRetryPolicy, S3ServiceInfo } from "./options.js";
 import { DEFAULT_TIMEOUT_MS } from "../http/send.js";
 import { DEFAULT_IDLE_TIMEOUT_MS, readBody } from "../http/body.js";
 import { NodeTransport, transportFor, type ResponseBody } from "../http/transport.js";
@@ -60,11 +60,11 @@ export class Bucket {
     this.endpoint = options.endpoint;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    this.policy = retryPolicyFrom(options);
+    this.policy = toBucketRetryPolicy(options);
     this.onRetry = options.onRetry;
     this.connections = options.fetch ? undefined : new NodeTransport();
     const transport = transportFor(options.fetch, this.connections?.send);
-    const config = clientConfigFrom(options, transport);
+    const config = toClientConfig(options, transport);
     this.client = new (sdk().S3Client)(config);
     this.reader = new ObjectReader(this.client, {
       bucket: name,
@@ -106,7 +106,7 @@ export class Bucket {
    * the prefix plus one row per "folder".
    */
   async ls(prefix = "", options: ListOptions = {}): Promise<DataFrame> {
-    return entriesToFrame(await this.entries(prefix, options));
+    return toListingFrame(await this.entries(prefix, options));
   }
 
   /**
@@ -135,7 +135,7 @@ export class Bucket {
 
   /** {@link walkEntries} as a DataFrame. */
   async walk(prefix = "", options: WalkOptions = {}): Promise<DataFrame> {
-    return entriesToFrame(await this.walkEntries(prefix, options));
+    return toListingFrame(await this.walkEntries(prefix, options));
   }
 
   /** Size, ETag and date of one key. */
@@ -163,7 +163,7 @@ export class Bucket {
 
   /** The subject's manifests as a DataFrame: name, uri, size, checksum, key, package. */
   async manifest(subjectPrefix: string, signal?: AbortSignal): Promise<DataFrame> {
-    return manifestToFrame(await this.manifestEntries(subjectPrefix, signal));
+    return toManifestFrame(await this.manifestEntries(subjectPrefix, signal));
   }
 
   /**
@@ -222,7 +222,7 @@ export class Bucket {
   }
 
   private async readManifests(keys: readonly string[], signal?: AbortSignal): Promise<ManifestEntry[]> {
-    const parsed = await mapLimit([...keys].sort(compareKeys), 8, (key) => this.readSmall(key, (text) => parseManifest(text, key), signal));
+    const parsed = await mapLimit([...keys].sort(compareKeys), 8, (key) => this.readSmall(key, (text) => fromManifestJson(text, key), signal));
     return parsed.flat();
   }
 
@@ -319,11 +319,14 @@ export function bucket(name: string, options: BucketOptions = {}): Bucket {
   return new Bucket(name, options);
 }
 
-/** A handle on a bucket of the S3 service `services()` found (its first bucket unless named). */
-export function fromServices(services: { s3?: S3ServiceInfo }, name?: string): Bucket {
+/**
+ * A handle on a bucket of the S3 service `services()` found (its first bucket unless named),
+ * with its endpoint, region and keys; `options` adds or overrides settings (timeouts, retries, `fetch`).
+ */
+export function fromServices(services: { s3?: S3ServiceInfo }, name?: string, options: BucketOptions = {}): Bucket {
   const chosen = name ?? services.s3?.buckets?.[0];
   if (!chosen) throw new InvalidArgumentError("the S3 service lists no bucket", "pass the bucket name, e.g. fromServices(svc, \"hcp-openaccess\")");
-  return new Bucket(chosen, optionsFrom(services.s3));
+  return new Bucket(chosen, { ...toBucketOptions(services.s3), ...options });
 }
 
 type Sdk = typeof import("@aws-sdk/client-s3");

@@ -16,7 +16,7 @@ export interface S3Entry {
 export const LISTING_COLUMNS = ["key", "size", "lastModified", "etag", "isPrefix"] as const;
 
 /** Entries as a DataFrame: key, size, lastModified, etag, isPrefix. */
-export function entriesToFrame(entries: readonly S3Entry[]): DataFrame {
+export function toListingFrame(entries: readonly S3Entry[]): DataFrame {
   return fromRecords(
     entries.map((entry) => ({ key: entry.key, size: entry.isPrefix ? NaN : entry.size, lastModified: entry.lastModified?.toISOString() ?? "", etag: entry.etag ?? "", isPrefix: entry.isPrefix })),
     LISTING_COLUMNS,

@@ -21,18 +21,6 @@ export class S3Error extends NeuroportalError {
   }
 }
 
-/** Some files of a download failed; the summary says which and why. */
-export class DownloadIncompleteError extends NeuroportalError {
-  readonly failures: readonly { key: string; error: Error }[];
-  constructor(failures: readonly { key: string; error: Error }[]) {
-    const first = failures[0];
-    super("E_DOWNLOAD_INCOMPLETE", `${failures.length} file(s) failed to download; first: ${first?.key}: ${first?.error.message}`, {
-      hint: "run the same download again: verified files are skipped and partial files resume",
-    });
-    this.failures = failures;
-  }
-}
-
 const ACCESS_CODES = new Set(["AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AllAccessDisabled", "ExpiredToken", "InvalidToken", "CredentialsProviderError"]);
 const NOT_FOUND_CODES = new Set(["NoSuchKey", "NoSuchBucket", "NotFound", "NoSuchPrefix"]);
 
@@ -115,4 +103,3 @@ const TRANSIENT_CODES = new Set(["SlowDown", "RequestTimeout", "RequestTimeoutEx
 export const isTransientS3Error = (e: unknown): e is S3Error => e instanceof S3Error && ((e.status !== undefined && (e.status >= 500 || e.status === 429)) || TRANSIENT_CODES.has(e.s3Code));
 export const isS3AccessError = (e: unknown): e is S3Error => e instanceof S3Error && e.code === "E_S3_ACCESS";
 export const isS3NotFoundError = (e: unknown): e is S3Error => e instanceof S3Error && e.code === "E_S3_NOT_FOUND";
-export const isDownloadIncompleteError = (e: unknown): e is DownloadIncompleteError => e instanceof DownloadIncompleteError;

@@ -1,15 +1,13 @@
-/** HCP data on S3: listings as DataFrames, `.xdlm` manifests, verified parallel resumable downloads. */
-export { Bucket, bucket, fromServices } from "./bucket.js";
-export type { ListOptions, WalkOptions } from "./bucket.js";
-export { optionsFrom, clientConfigFrom, parseS3Location } from "./options.js";
+/**
+ * HCP data on S3: listings as DataFrames, `.xdlm` manifests, verified parallel resumable
+ * downloads. The public API, as README documents it.
+ */
+export { bucket, fromServices } from "./bucket.js";
+export type { Bucket, ListOptions, WalkOptions } from "./bucket.js";
 export type { BucketOptions, S3Credentials, S3ServiceInfo } from "./options.js";
-export { entriesToFrame, etagIsMd5, LISTING_COLUMNS } from "./entries.js";
+export { toListingFrame } from "./entries.js";
 export type { S3Entry } from "./entries.js";
-export { parseManifest, manifestToFrame, verifyFolder, MANIFEST_COLUMNS } from "./manifest.js";
-export { md5OfFile } from "../files/file-hasher.js";
+export { fromManifestJson, toManifestFrame, verifyFolder } from "./manifest.js";
 export type { ManifestEntry, VerifyReport } from "./manifest.js";
-export { downloadObjects } from "./download.js";
-export type { DownloadOptions, DownloadProgress, DownloadSummary, DownloadedFile, RemoteObject, ObjectGetter, VerifiedBy } from "./download.js";
-export { localPathFor } from "./paths.js";
-export { S3Error, DownloadIncompleteError, toS3Error, isS3Error, isS3AccessError, isS3NotFoundError, isTransientS3Error, isDownloadIncompleteError } from "./errors.js";
-export { LocalWriteError, isLocalWriteError, assertWritableFolder } from "../files/index.js";
+export type { DownloadOptions, DownloadProgress, DownloadSummary, DownloadedFile, VerifiedBy } from "./download.js";
+export { S3Error, isS3Error, isS3AccessError, isS3NotFoundError } from "./errors.js";

@@ -32,7 +32,7 @@ interface RawManifest {
  * Parses one `.xdlm/<package>.json` manifest (a single line of JSON). `manifestKey` locates it:
  * `<root><subject>/.xdlm/<package>.json`, and each file's key is `<root>` + its URI.
  */
-export function parseManifest(text: string, manifestKey: string): ManifestEntry[] {
+export function fromManifestJson(text: string, manifestKey: string): ManifestEntry[] {
   let doc: RawManifest;
   try {
     doc = JSON.parse(text) as RawManifest;
@@ -59,7 +59,7 @@ export function parseManifest(text: string, manifestKey: string): ManifestEntry[
 }
 
 /** Manifest entries as a DataFrame. */
-export function manifestToFrame(entries: readonly ManifestEntry[]): DataFrame {
+export function toManifestFrame(entries: readonly ManifestEntry[]): DataFrame {
   return fromRecords(entries as unknown as Record<string, unknown>[], MANIFEST_COLUMNS, { size: "integer" });
 }
 

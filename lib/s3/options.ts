@@ -50,7 +50,7 @@ export interface BucketOptions {
 
 
 /** The retry policy for listings and small reads under `options`. */
-export function retryPolicyFrom(options: BucketOptions): RetryPolicy {
+export function toBucketRetryPolicy(options: BucketOptions): RetryPolicy {
   return { ...DEFAULT_RETRY, ...options.retry, retries: Math.max(0, (options.maxAttempts ?? 4) - 1) };
 }
 
@@ -64,7 +64,7 @@ export interface S3ServiceInfo {
 }
 
 /** Bucket options for the S3 service that `services()` resolved (demo keys, or the standard chain when none). */
-export function optionsFrom(service: S3ServiceInfo | undefined): BucketOptions {
+export function toBucketOptions(service: S3ServiceInfo | undefined): BucketOptions {
   if (!service) throw new InvalidArgumentError("no S3 service configured", "call services() first, or pass endpoint and credentials explicitly");
   const options: BucketOptions = { region: service.region || "us-east-1" };
   if (service.endpoint) options.endpoint = service.endpoint;
@@ -78,7 +78,7 @@ export function optionsFrom(service: S3ServiceInfo | undefined): BucketOptions {
  * signer for anonymous access, and requests sent through the library's seam over `transport`
  * (default: `options.fetch`, else the shared keep-alive one) without the SDK's own retries.
  */
-export function clientConfigFrom(options: BucketOptions, transport: Transport = transportFor(options.fetch)): S3ClientConfig {
+export function toClientConfig(options: BucketOptions, transport: Transport = transportFor(options.fetch)): S3ClientConfig {
   if (options.anonymous && options.credentials) throw new InvalidArgumentError("anonymous access and explicit credentials exclude each other", "pass one of them");
   registerSecret(options.credentials?.secretAccessKey);
   registerSecret(options.credentials?.sessionToken);

@@ -7,6 +7,7 @@ import { startAllenDemo } from "../../lib/demo/allen/index.js";
 import { request, requestJson } from "../../lib/http/request.js";
 import { readZip } from "../../lib/zip/index.js";
 import { tempDir, withAllenDemo } from "./helpers.js";
+import { decodeVoxels, parseMetaImageHeader } from "../../lib/allen/mhd.js";
 
 type Envelope = { success: boolean; id: number; start_row: number; num_rows: number; total_rows: number; msg: any };
 
@@ -116,8 +117,8 @@ describe("allen demo service", () => {
     const raw = entries[2].read();
     assert.equal(raw.length, 637_304);
     assert.equal(raw.readFloatLE(0), -1, "a corner voxel is outside the brain");
-    const header = allen.parseMetaImageHeader(mhd);
-    const data = allen.decodeVoxels(raw, header) as Float32Array;
+    const header = parseMetaImageHeader(mhd);
+    const data = decodeVoxels(raw, header) as Float32Array;
     const range = allen.valueRange({ data });
     assert.ok(range.count > 10_000 && range.min >= 0 && range.max < 100, JSON.stringify(range));
     const centreRight = 33 + 67 * (20 + 41 * 10);

@@ -5,6 +5,8 @@ import * as allen from "../../lib/allen/index.js";
 import { writeFilesAtomically } from "../../lib/allen/atomic.js";
 import { isInvalidArgumentError } from "../../lib/errors.js";
 import { listFiles, tempDir } from "./helpers.js";
+import { parseMetaImageHeader } from "../../lib/allen/mhd.js";
+import { hasData } from "../../lib/allen/volume.js";
 
 /** A header text with ElementDataFile last, as MetaIO requires (the reader stops there). */
 function header(fields: Record<string, string>): string {
@@ -88,7 +90,7 @@ describe("allen: MetaImage reader", () => {
       fs.writeFileSync(path.join(dir, "v.raw"), Buffer.alloc(48));
       await assert.rejects(allen.readVolume(path.join(dir, "bad.mhd")), (e: unknown) => allen.isMetaImageError(e) && message.test((e as Error).message), String(message));
     }
-    assert.throws(() => allen.parseMetaImageHeader("this is not a header"), allen.isMetaImageError);
+    assert.throws(() => parseMetaImageHeader("this is not a header"), allen.isMetaImageError);
   });
 
   it("slices along each axis with the documented shapes, -1 as null; valueRange and maskNoData skip -1", () => {
@@ -112,8 +114,8 @@ describe("allen: MetaImage reader", () => {
     assert.throws(() => allen.slice(volume, "w" as allen.SliceAxis, 0), isInvalidArgumentError);
     assert.deepEqual(allen.valueRange(volume), { min: 0, max: 23, count: 23, noDataCount: 1 });
     assert.ok(Number.isNaN(allen.maskNoData(volume)[5]));
-    assert.equal(allen.hasData(volume)[5], 0);
-    assert.equal(allen.hasData(volume)[6], 1);
+    assert.equal(hasData(volume)[5], 0);
+    assert.equal(hasData(volume)[6], 1);
   });
 });
 

@@ -1,12 +1,12 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-  box, correlationHeatmap, histogram, scatter, scatterMatrix, threeView, toHtmlTable, toPlotHtml, toStandalonePage, violin, volumeSlice, type Figure,
-} from "../../lib/display/index.js";
+import { box, correlationHeatmap, histogram, scatter, scatterMatrix, threeView, violin, volumeSlice, type Figure } from "../../lib/display/index.js";
 import { codedVolume, NEO, neoFrame } from "../display/fixtures.js";
 import { Chromium } from "./chromium.js";
 import { renderFile } from "./render.js";
+import { toPlotHtml, toStandalonePage } from "../../lib/display/plot.js";
+import { toHtmlTable } from "../../lib/display/table.js";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORK = path.join(ROOT, "build", "test-browser");

@@ -12,6 +12,9 @@ import * as allen from "../../lib/allen/index.js";
 import * as s3 from "../../lib/s3/index.js";
 import * as xnat from "../../lib/xnat/index.js";
 import { tempDir } from "../s3/fixtures.js";
+import { DEFAULT_DATA_SET_ID } from "../../lib/allen/constants.js";
+import { md5OfFile } from "../../lib/files/file-hasher.js";
+import { toBucketOptions } from "../../lib/s3/options.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -135,7 +138,7 @@ describe("clients take an injectable fetch @demo", function () {
     assert.equal(counted.urls.length, Math.ceil(rows.length / 500));
     const temp = tempDir();
     try {
-      const written = await allen.downloadGridFile(allen.DEFAULT_DATA_SET_ID, temp.dir, { api, fetch: counted.fetch });
+      const written = await allen.downloadGridFile(DEFAULT_DATA_SET_ID, temp.dir, { api, fetch: counted.fetch });
       assert.equal(written.length, 2);
       assert.match(counted.urls.at(-1)!, /grid_data\/download\/69855739$/);
     } finally {
@@ -145,7 +148,7 @@ describe("clients take an injectable fetch @demo", function () {
 
   it("s3.bucket sends listings, HEAD and object GETs through the given fetch, and the files match the default transport's", async () => {
     const counted = countingFetch();
-    const options = s3.optionsFrom(demo.info.s3);
+    const options = toBucketOptions(demo.info.s3);
     const prefix = "q1/100307/MNINonLinear/Results/tfMRI_MOTOR_LR/EVs/";
     const viaFetch = s3.bucket("hcp.aws.amazon.com", { ...options, fetch: counted.fetch });
     const plain = s3.bucket("hcp.aws.amazon.com", options);
@@ -156,7 +159,7 @@ describe("clients take an injectable fetch @demo", function () {
       assert.ok(summary.downloaded > 5);
       const head = await viaFetch.head(`${prefix}lf.txt`);
       await plain.download(prefix, b.dir);
-      for (const file of summary.files) assert.equal(await s3.md5OfFile(file.path), await s3.md5OfFile(file.path.replace(a.dir, b.dir)));
+      for (const file of summary.files) assert.equal(await md5OfFile(file.path), await md5OfFile(file.path.replace(a.dir, b.dir)));
       const methods = counted.urls.map((u) => new URL(u));
       assert.ok(methods.some((u) => u.searchParams.get("list-type") === "2"), "listings");
       assert.ok(methods.some((u) => u.pathname.endsWith("/.xdlm/100307_3T_tfMRI_MOTOR_preproc.json")), "manifest reads");

@@ -1,11 +1,10 @@
 import * as assert from "node:assert/strict";
-import {
-  box, correlationHeatmap, correlationMatrix, heatmap, histogram, leastSquares, scatter, scatterMatrix, threeView, violin, volumeSlice,
-  type Figure,
-} from "../../lib/display/index.js";
+import { box, correlationHeatmap, heatmap, histogram, scatter, scatterMatrix, threeView, violin, volumeSlice, type Figure } from "../../lib/display/index.js";
 import { isInvalidArgumentError } from "../../lib/errors.js";
 import { codedVolume, NEO, neoFrame } from "./fixtures.js";
 import { figureJson, matchSnapshot } from "./snapshot.js";
+import { correlationMatrix } from "../../lib/display/figures/heatmap.js";
+import { leastSquares } from "../../lib/display/figures/statistics.js";
 
 const isArgumentError = (pattern: RegExp) => (e: unknown) => isInvalidArgumentError(e) && pattern.test((e as Error).message);
 

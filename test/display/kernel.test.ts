@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runNotebook } from "../../lib/notebooks/index.js";
-import { plotlyBundleSource } from "../../lib/display/index.js";
+import { plotlyBundleSource } from "../../lib/display/plotly-bundle.js";
+import { tslabJupyterFile, VERIFIED_TSLAB_VERSION } from "../../lib/display/kernel.js";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORK = path.join(ROOT, "build", "test-display");
@@ -36,6 +37,14 @@ function writeNotebook(file: string, cells: string[]): void {
   fs.writeFileSync(file, JSON.stringify(notebook, null, 1));
 }
 
+/** A bundle with text, markup and a JSON mimetype, as plotly's renderer extension reads it. */
+const BUNDLE = {
+  "text/html": "<b>one output</b>",
+  "text/plain": "one output",
+  "text/markdown": "**one output**",
+  "application/vnd.plotly.v1+json": { data: [{ type: "bar", x: ["a", "b"], y: [1, 2] }], layout: { title: { text: "bundle" } } },
+};
+
 const CELLS = [
   'import { show, plot, progress, histogram, scatter, frame, display } from "neuroportal";',
   'const df = frame.fromRecords([{ id: "100307", a: "33" }, { id: "<i>103515</i>", a: "" }], ["id", "a"], { a: "integer" });\nshow(df);',
@@ -43,7 +52,23 @@ const CELLS = [
   'plot(scatter([1, 2, 3], [3, 1, 2], { title: "second" }));',
   'const p = progress("steps", { intervalMs: 0 });\nasync function run() { for (let i = 1; i <= 4; i++) { p.update({ done: i, total: 4 }); await new Promise((r) => setTimeout(r, 20)); } p.done("all 4"); }\nawait run();',
   "display.inKernel()",
+  'const path = require("node:path");\nconsole.log(typeof require(path.join(path.dirname(require.resolve("tslab/package.json")), "dist", "jupyter.js")).lastWriteDisplayData);',
+  `display.displayMimeBundle(${JSON.stringify(BUNDLE)});`,
 ];
+
+/** Loud checks that need no kernel: the hook in lib/display/kernel.ts reads tslab internals of one release. */
+describe("display: the tslab hook is verified against the installed tslab", () => {
+  it(`the installed tslab is ${VERIFIED_TSLAB_VERSION}, the release lib/display/kernel.ts was verified against`, () => {
+    const installed = JSON.parse(fs.readFileSync(require.resolve("tslab/package.json"), "utf8")).version;
+    assert.equal(installed, VERIFIED_TSLAB_VERSION, `tslab ${installed} is installed: check that dist/jupyter.js still exports lastWriteDisplayData(message, update) and run this suite's @notebook tests, then set VERIFIED_TSLAB_VERSION in lib/display/kernel.ts`);
+  });
+
+  it("tslab ships dist/jupyter.js exporting the display writer the hook uses", () => {
+    const file = tslabJupyterFile();
+    assert.ok(file && fs.existsSync(file), `tslab's internal module is gone: ${file}`);
+    assert.match(fs.readFileSync(file!, "utf8"), /exports\.lastWriteDisplayData = /, "tslab no longer exports lastWriteDisplayData from dist/jupyter.js");
+  });
+});
 
 describe("display in the real tslab kernel @notebook", function () {
   this.timeout(180_000);
@@ -94,6 +119,19 @@ describe("display in the real tslab kernel @notebook", function () {
 
   it("knows it runs in a kernel", () => {
     assert.equal(joined(first[5].find((o) => o.output_type === "stream")?.text).trim(), "true");
+  });
+
+  it("the kernel exposes tslab's display writer to the hook", () => {
+    assert.equal(joined(first[6].find((o) => o.output_type === "stream")?.text).trim(), "function");
+  });
+
+  it("displayMimeBundle sends one output carrying every mimetype of the bundle, JSON ones as JSON", () => {
+    assert.equal(first[7].length, 1, JSON.stringify(first[7]));
+    const [output] = first[7];
+    assert.equal(output.output_type, "display_data");
+    assert.deepEqual(Object.keys(output.data ?? {}).sort(), Object.keys(BUNDLE).sort());
+    for (const mime of ["text/html", "text/plain", "text/markdown"] as const) assert.equal(joined(output.data?.[mime] as string | string[]), BUNDLE[mime]);
+    assert.deepEqual(output.data?.["application/vnd.plotly.v1+json"], BUNDLE["application/vnd.plotly.v1+json"]);
   });
 
   it("executing the notebook twice gives identical outputs (golden-comparable)", () => {

@@ -1,8 +1,10 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { describeFigure, histogram, plot, plotlyBundleSource, PLOTLY_BUNDLE_FILE, scatter, toPlotHtml, toStandalonePage } from "../../lib/display/index.js";
+import { histogram, plot, scatter } from "../../lib/display/index.js";
 import { isInvalidArgumentError } from "../../lib/errors.js";
 import { matchSnapshot } from "./snapshot.js";
+import { describeFigure, toPlotHtml, toStandalonePage } from "../../lib/display/plot.js";
+import { PLOTLY_BUNDLE_FILE, plotlyBundleSource } from "../../lib/display/plotly-bundle.js";
 
 /** Runs fn with process.stdout.write captured. */
 function captureStdout(fn: () => void): string {

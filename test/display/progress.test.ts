@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
-import { formatProgress, progress, show } from "../../lib/display/index.js";
+import { progress, show } from "../../lib/display/index.js";
+import { formatProgress } from "../../lib/display/progress.js";
 
 function fakeStream(isTTY: boolean) {
   const stream = new PassThrough() as unknown as NodeJS.WriteStream & { written: string };

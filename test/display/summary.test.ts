@@ -1,8 +1,10 @@
 import * as assert from "node:assert/strict";
-import { groupSummary, summarize, summaryOf, toHtmlTable } from "../../lib/display/index.js";
+import { groupSummary, summarize } from "../../lib/display/index.js";
 import { isInvalidArgumentError } from "../../lib/errors.js";
 import { neoFrame } from "./fixtures.js";
 import { matchSnapshot } from "./snapshot.js";
+import { summaryOf } from "../../lib/display/summary.js";
+import { toHtmlTable } from "../../lib/display/table.js";
 
 describe("display: NaN-aware summaries", () => {
   it("counts missing values instead of turning the statistics into NaN", () => {

@@ -1,9 +1,11 @@
 import * as assert from "node:assert/strict";
 import { frame } from "../../lib/index.js";
-import { toHtmlTable, toTextTable, toTableData } from "../../lib/display/index.js";
+
 import { isInvalidArgumentError } from "../../lib/errors.js";
 import { neoFrame } from "./fixtures.js";
 import { matchSnapshot } from "./snapshot.js";
+import { toTableData } from "../../lib/display/table-data.js";
+import { toHtmlTable, toTextTable } from "../../lib/display/table.js";
 
 function wideLongFrame() {
   const columns = Array.from({ length: 30 }, (_, i) => `c${i}`);

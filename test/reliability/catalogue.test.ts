@@ -17,6 +17,8 @@ import { isUnsafePathError } from "../../lib/errors.js";
 import { HttpError, isHttpError, isNetworkError, isTimeoutError, isUnexpectedContentError, UnexpectedContentError } from "../../lib/http/errors.js";
 import { createZip, readZip, isZipFormatError } from "../../lib/zip/index.js";
 import { tamperProxy } from "./tamper.js";
+import { isLocalWriteError } from "../../lib/files/local-write.js";
+import { toBucketOptions } from "../../lib/s3/options.js";
 
 const MOTOR = "q1/100307/MNINonLinear/Results/tfMRI_MOTOR_LR/";
 const NEO = ["SUBJECT_ID", "NEO_NEOFAC_A"].map((f) => `nt:scores/${f}`);
@@ -353,14 +355,14 @@ describe("reliability: the catalogue of bad inputs (each with its typed error, a
     });
 
     it("C36 an unknown bucket → S3 not-found error", async () => {
-      const missing = s3.bucket("no-such-bucket", s3.optionsFrom(s3Demo.info));
+      const missing = s3.bucket("no-such-bucket", toBucketOptions(s3Demo.info));
       await assert.rejects(missing.entries("q1/"), s3.isS3NotFoundError);
       missing.close();
     });
 
     it("C37 a wrong secret key → S3 access error that does not contain the secret", async () => {
       const secret = "WrongSecretKey0123456789abcdefXYZ";
-      const wrong = s3.bucket(Q1_BUCKET, { ...s3.optionsFrom(s3Demo.info), credentials: { accessKeyId: s3Demo.info.accessKeyId, secretAccessKey: secret } });
+      const wrong = s3.bucket(Q1_BUCKET, { ...toBucketOptions(s3Demo.info), credentials: { accessKeyId: s3Demo.info.accessKeyId, secretAccessKey: secret } });
       const error = await wrong.entries("q1/").catch((e) => e);
       wrong.close();
       assert.ok(s3.isS3AccessError(error), String(error));
@@ -369,7 +371,7 @@ describe("reliability: the catalogue of bad inputs (each with its typed error, a
 
     it("C38 an object corrupted on every transfer → the file fails MD5 (E_INTEGRITY) and nothing sits under its name", async () => {
       const corrupting = await proxy(s3Demo.info.endpoint, [], { corruptRate: 1, corruptPaths: /EVs\/lf\.txt(\?|$)/ });
-      const through = s3.bucket(Q1_BUCKET, { ...s3.optionsFrom(s3Demo.info), endpoint: corrupting.url });
+      const through = s3.bucket(Q1_BUCKET, { ...toBucketOptions(s3Demo.info), endpoint: corrupting.url });
       const out = dir();
       const key = `${MOTOR}EVs/lf.txt`;
       const summary = await through.download([key], out, { retries: 2 });
@@ -382,7 +384,7 @@ describe("reliability: the catalogue of bad inputs (each with its typed error, a
     it("C39 the task-folder download at 10% injected faults ends byte-identical to the manifest MD5s", async () => {
       const manifest = (await q1.manifestEntries("q1/100307/")).filter((entry) => entry.key.startsWith(MOTOR));
       const flaky = await proxy(s3Demo.info.endpoint, [], { seed: 4, errorRate: 0.04, dropRate: 0.03, truncateRate: 0.03, retryAfterSeconds: 0 });
-      const through = s3.bucket(Q1_BUCKET, { ...s3.optionsFrom(s3Demo.info), endpoint: flaky.url, maxAttempts: 6 });
+      const through = s3.bucket(Q1_BUCKET, { ...toBucketOptions(s3Demo.info), endpoint: flaky.url, maxAttempts: 6 });
       const out = dir();
       const summary = await through.download(MOTOR, out, { concurrency: 4, retries: 6 });
       through.close();
@@ -401,7 +403,7 @@ describe("reliability: the catalogue of bad inputs (each with its typed error, a
       fs.writeFileSync(path.join(parent, "blocker"), "a file where the folder should be");
       const counting = await proxy(api, [{ match: () => true, rewrite: () => ({}) }]);
       const error = await allen.downloadGridFile(69855739, path.join(parent, "blocker", "out"), { api: counting.url }).catch((e) => e);
-      assert.ok(s3.isLocalWriteError(error), String(error));
+      assert.ok(isLocalWriteError(error), String(error));
       assert.match(error.message, /blocker/);
       assert.ok(error.hint);
       assert.equal([...counting.counts.values()].reduce((a, b) => a + b, 0), 0, "no request made");
@@ -412,7 +414,7 @@ describe("reliability: the catalogue of bad inputs (each with its typed error, a
       const parent = dir();
       fs.writeFileSync(path.join(parent, "blocker"), "a file where the folder should be");
       const error = await q1.download([`${MOTOR}EVs/lf.txt`], path.join(parent, "blocker")).catch((e) => e);
-      assert.ok(s3.isLocalWriteError(error), String(error));
+      assert.ok(isLocalWriteError(error), String(error));
       assert.equal(error.code, "E_LOCAL_WRITE");
       assert.deepEqual(filesUnder(parent), ["blocker"]);
     });

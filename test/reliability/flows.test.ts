@@ -13,6 +13,7 @@ import type { RunningService } from "../../lib/demo/types.js";
 import { S3_OBJECT_GET, XNAT_LOGIN_PATHS, type FaultSpec } from "../../lib/demo/faults/index.js";
 import { isNeuroportalError, type NeuroportalError } from "../../lib/errors.js";
 import { tamperProxy } from "./tamper.js";
+import { toBucketOptions } from "../../lib/s3/options.js";
 
 const FAST = { retries: 2, baseDelayMs: 1, maxDelayMs: 5, statuses: [500, 502, 503] };
 const PATIENT = { retries: 6, baseDelayMs: 2, maxDelayMs: 20, statuses: [500, 502, 503] };
@@ -108,7 +109,7 @@ describe("reliability: the tutorial flows under each fault mode complete correct
       const files = await allen.downloadGridFile(69855739, out, { api: endpoint, http });
       assert.deepEqual(Object.fromEntries(files.map((file) => [path.basename(file), md5(file)])), expected.grid);
     } else {
-      const bucket = s3.bucket(Q1_BUCKET, { ...s3.optionsFrom(s3Demo.info), endpoint, maxAttempts: patient ? 6 : 3, idleTimeoutMs: 300, retry: { baseDelayMs: 2, maxDelayMs: 20 } });
+      const bucket = s3.bucket(Q1_BUCKET, { ...toBucketOptions(s3Demo.info), endpoint, maxAttempts: patient ? 6 : 3, idleTimeoutMs: 300, retry: { baseDelayMs: 2, maxDelayMs: 20 } });
       try {
         const summary = await bucket.download(EVS, out, { concurrency: 4, retries: patient ? 6 : 2 });
         if (summary.failed > 0) throw summary.failures[0].error;

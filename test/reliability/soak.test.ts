@@ -12,6 +12,7 @@ import { startS3Demo, Q1_BUCKET, type S3DemoInfo } from "../../lib/demo/s3/index
 import type { RunningService } from "../../lib/demo/types.js";
 import { formatFaultStats, type FaultSpec, type FaultStats } from "../../lib/demo/faults/index.js";
 import { tamperProxy } from "./tamper.js";
+import { toBucketOptions } from "../../lib/s3/options.js";
 
 /** Seconds of load (default 20; NEUROPORTAL_SOAK_SECONDS up to 50 keeps the whole test under a minute). */
 const SECONDS = Math.min(50, Number(process.env.NEUROPORTAL_SOAK_SECONDS ?? 20));
@@ -56,7 +57,7 @@ describe("reliability: soak (bounded, loopback only)", function () {
     const allenProxy = await tamperProxy(allenDemo.info.url, [], { ...FAULTS, seed: 78 });
     const s3Proxy = await tamperProxy(s3Demo.info.endpoint, [], { ...FAULTS, seed: 79 });
     const cdb = await xnat.connect(xnatProxy.url, login);
-    const flakyBucket = s3.bucket(Q1_BUCKET, { ...s3.optionsFrom(s3Demo.info), endpoint: s3Proxy.url, maxAttempts: 6 });
+    const flakyBucket = s3.bucket(Q1_BUCKET, { ...toBucketOptions(s3Demo.info), endpoint: s3Proxy.url, maxAttempts: 6 });
     const done = { search: 0, xpath: 0, query: 0, grid: 0, s3: 0 };
     const failures: string[] = [];
     let peakRss = 0;

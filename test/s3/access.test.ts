@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as s3 from "../../lib/s3/index";
 import { demo, SEED_SUBJECT_LISTING } from "./fixtures";
+import { parseS3Location, toBucketOptions, toClientConfig } from "../../lib/s3/options.js";
 
 const BUCKET = "hcp.aws.amazon.com";
 
@@ -54,13 +55,13 @@ describe("s3: access rules (real s3rver behind the credentials gate)", function 
   it("reports a missing key and a missing bucket as typed not-found errors", async () => {
     const bucket = handle(s3.fromServices({ s3: gated.info }));
     await assert.rejects(bucket.head("q1/100307/nothing-here"), s3.isS3NotFoundError);
-    const missing = handle(s3.bucket("no-such-bucket", s3.optionsFrom(gated.info)));
+    const missing = handle(s3.bucket("no-such-bucket", toBucketOptions(gated.info)));
     await assert.rejects(missing.entries("x/"), (error: unknown) => s3.isS3NotFoundError(error) && error.s3Code === "NoSuchBucket");
   });
 
   it("passes signed writes through and shows them in the next delimiter listing (no stale listing cache)", async () => {
     const { S3Client, PutObjectCommand, DeleteObjectCommand } = await import("@aws-sdk/client-s3");
-    const client = new S3Client(s3.clientConfigFrom(s3.optionsFrom(open.info)));
+    const client = new S3Client(toClientConfig(toBucketOptions(open.info)));
     const bucket = handle(s3.fromServices({ s3: open.info }));
     try {
       const before = (await bucket.entries("q1/", { delimiter: "/" })).map((e) => e.key);
@@ -72,7 +73,7 @@ describe("s3: access rules (real s3rver behind the credentials gate)", function 
       assert.equal((await bucket.head("q1/999999/notes/readme.txt")).etag, "5d41402abc4b2a76b9719d911017c592");
       await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "q1/999999/notes/readme.txt" }));
       assert.deepEqual((await bucket.entries("q1/", { delimiter: "/" })).map((e) => e.key), before);
-      const anonymous = new S3Client(s3.clientConfigFrom({ endpoint: gated.info.endpoint, anonymous: true }));
+      const anonymous = new S3Client(toClientConfig({ endpoint: gated.info.endpoint, anonymous: true }));
       await assert.rejects(anonymous.send(new PutObjectCommand({ Bucket: BUCKET, Key: "q1/evil.txt", Body: "x" })), (error: { name?: string }) => error.name === "AccessDenied");
       anonymous.destroy();
     } finally {
@@ -81,19 +82,19 @@ describe("s3: access rules (real s3rver behind the credentials gate)", function 
   });
 
   it("builds the SDK settings that keep third-party servers correct", () => {
-    const config = s3.clientConfigFrom({ endpoint: "http://127.0.0.1:9/", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+    const config = toClientConfig({ endpoint: "http://127.0.0.1:9/", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
     assert.equal(config.endpoint, "http://127.0.0.1:9");
     assert.equal(config.forcePathStyle, true);
     assert.equal(config.requestChecksumCalculation, "WHEN_REQUIRED");
     assert.equal(config.responseChecksumValidation, "WHEN_REQUIRED");
     assert.equal(config.region, "us-east-1");
-    const real = s3.clientConfigFrom({});
+    const real = toClientConfig({});
     assert.equal(real.forcePathStyle, false);
     assert.equal(real.credentials, undefined, "the standard credential chain is used");
-    assert.throws(() => s3.clientConfigFrom({ anonymous: true, credentials: { accessKeyId: "a", secretAccessKey: "b" } }), /exclude/);
-    assert.throws(() => s3.clientConfigFrom({ endpoint: "ftp://x" }), /http or https/);
-    assert.deepEqual(s3.parseS3Location("s3://hcp-openaccess/HCP_1200/100307/"), { bucket: "hcp-openaccess", prefix: "HCP_1200/100307/" });
-    assert.deepEqual(s3.parseS3Location("q1/", "hcp.aws.amazon.com"), { bucket: "hcp.aws.amazon.com", prefix: "q1/" });
-    assert.throws(() => s3.parseS3Location("q1/"), /no bucket/);
+    assert.throws(() => toClientConfig({ anonymous: true, credentials: { accessKeyId: "a", secretAccessKey: "b" } }), /exclude/);
+    assert.throws(() => toClientConfig({ endpoint: "ftp://x" }), /http or https/);
+    assert.deepEqual(parseS3Location("s3://hcp-openaccess/HCP_1200/100307/"), { bucket: "hcp-openaccess", prefix: "HCP_1200/100307/" });
+    assert.deepEqual(parseS3Location("q1/", "hcp.aws.amazon.com"), { bucket: "hcp.aws.amazon.com", prefix: "q1/" });
+    assert.throws(() => parseS3Location("q1/"), /no bucket/);
   });
 });

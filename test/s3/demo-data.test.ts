@@ -7,7 +7,7 @@ import { gunzipSync } from "node:zlib";
 import { demoBuckets, Q1_S3_SUBJECTS } from "../../lib/demo/s3/index";
 import { listPage, listParamsFrom, ListedObject } from "../../lib/demo/s3/listing";
 import { authorize } from "../../lib/demo/s3/auth";
-import { parseManifest } from "../../lib/s3/manifest";
+import { fromManifestJson } from "../../lib/s3/manifest";
 import { MOTOR_PREFIX } from "./fixtures";
 
 const run = promisify(execFile);
@@ -86,7 +86,7 @@ describe("s3: demo bucket contents and listing layer", () => {
   it("lists every file of every subject in a manifest with its size and MD5", () => {
     const files = q1.objects.filter((o) => o.key !== "q1/" && !o.key.includes("/.xdlm/"));
     const listed = new Map(
-      q1.objects.filter((o) => o.key.includes("/.xdlm/")).flatMap((m) => parseManifest(m.body.toString("utf8"), m.key)).map((entry) => [entry.key, entry]),
+      q1.objects.filter((o) => o.key.includes("/.xdlm/")).flatMap((m) => fromManifestJson(m.body.toString("utf8"), m.key)).map((entry) => [entry.key, entry]),
     );
     assert.equal(listed.size, files.length);
     for (const file of files) {

@@ -5,6 +5,10 @@ import * as path from "node:path";
 import { isUnsafePathError } from "../../lib/errors";
 import * as s3 from "../../lib/s3/index";
 import { demo, faultProxy, filesUnder, MOTOR_PREFIX, tempDir } from "./fixtures";
+import { downloadObjects } from "../../lib/s3/download.js";
+import type { ObjectGetter } from "../../lib/s3/download.js";
+import { toBucketOptions } from "../../lib/s3/options.js";
+import { localPathFor } from "../../lib/s3/paths.js";
 
 const BUCKET = "hcp.aws.amazon.com";
 const PHYSIO = `${MOTOR_PREFIX}tfMRI_MOTOR_LR_Physio_log.txt`;
@@ -32,7 +36,7 @@ describe("s3: verified downloads (real s3rver)", function () {
   });
   afterEach(() => temp.remove());
 
-  const through = (proxyUrl: string) => s3.bucket(BUCKET, { ...s3.optionsFrom(service.info), endpoint: proxyUrl });
+  const through = (proxyUrl: string) => s3.bucket(BUCKET, { ...toBucketOptions(service.info), endpoint: proxyUrl });
 
   it("downloads the task folder, verifies every file against the .xdlm MD5s, and skips it all on a re-run", async () => {
     const events: s3.DownloadProgress[] = [];
@@ -155,8 +159,8 @@ describe("s3: verified downloads (real s3rver)", function () {
     for (const key of ["../evil.txt", "q1/../../evil.txt", "/etc/passwd", "q1/./x", "a\\..\\b"]) {
       await assert.rejects(q1.download([key], temp.dir), (error: unknown) => isUnsafePathError(error) && error.path === key, key);
     }
-    assert.throws(() => s3.localPathFor(temp.dir, "q1/../../../etc/passwd"), isUnsafePathError);
-    assert.equal(s3.localPathFor(temp.dir, "q1/100307/x.txt"), path.join(temp.dir, "q1", "100307", "x.txt"));
+    assert.throws(() => localPathFor(temp.dir, "q1/../../../etc/passwd"), isUnsafePathError);
+    assert.equal(localPathFor(temp.dir, "q1/100307/x.txt"), path.join(temp.dir, "q1", "100307", "x.txt"));
     assert.deepEqual(filesUnder(temp.dir), []);
   });
 
@@ -165,11 +169,11 @@ describe("s3: verified downloads (real s3rver)", function () {
       { key: "q1/../../escape.txt", size: 3, etag: undefined },
       { key: `${MOTOR_PREFIX}EVs/lh.txt`, size: manifest.find((e) => e.key.endsWith("EVs/lh.txt"))!.size },
     ];
-    const get: s3.ObjectGetter = async (key) => {
+    const get: ObjectGetter = async (key) => {
       const { Readable } = await import("node:stream");
       return { status: 200, body: Readable.from([Buffer.from(await q1.getText(key))]) };
     };
-    const summary = await s3.downloadObjects(objects, temp.dir, get, new Map(manifest.map((e) => [e.key, e.checksum])));
+    const summary = await downloadObjects(objects, temp.dir, get, new Map(manifest.map((e) => [e.key, e.checksum])));
     assert.deepEqual([summary.downloaded, summary.failed], [1, 1]);
     assert.ok(isUnsafePathError(summary.failures[0].error));
     assert.equal(fs.existsSync(path.resolve(temp.dir, "..", "escape.txt")), false);
@@ -179,11 +183,11 @@ describe("s3: verified downloads (real s3rver)", function () {
     const noVerify = await q1.download([`${MOTOR_PREFIX}EVs/cue.txt`], temp.dir, { verify: false });
     assert.equal(noVerify.files[0].verifiedBy, "size");
     const objects = [{ key: `${MOTOR_PREFIX}EVs/rh.txt`, size: manifest.find((e) => e.key.endsWith("EVs/rh.txt"))!.size, etag: manifest.find((e) => e.key.endsWith("EVs/rh.txt"))!.checksum }];
-    const get: s3.ObjectGetter = async (key) => {
+    const get: ObjectGetter = async (key) => {
       const { Readable } = await import("node:stream");
       return { status: 200, body: Readable.from([Buffer.from(await q1.getText(key))]) };
     };
-    const byEtag = await s3.downloadObjects(objects, temp.dir, get, new Map());
+    const byEtag = await downloadObjects(objects, temp.dir, get, new Map());
     assert.equal(byEtag.files[0].verifiedBy, "md5-etag");
   });
 });

@@ -7,6 +7,7 @@ import { listenLoopback } from "../../lib/demo/loopback";
 import { objectPath, resolveObjectEndpoint } from "../../lib/s3/object-reader";
 import * as s3 from "../../lib/s3/index";
 import { demo, faultProxy, MOTOR_PREFIX, tempDir } from "./fixtures";
+import { toBucketOptions, toClientConfig } from "../../lib/s3/options.js";
 
 const BUCKET = "hcp.aws.amazon.com";
 const FAST = { baseDelayMs: 1, maxDelayMs: 5 };
@@ -30,7 +31,7 @@ describe("s3: object GETs outside the SDK's middleware (endpoint rules, signing,
   async function endpointFor(bucket: string, options: s3.BucketOptions) {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     const { S3Client } = await import("@aws-sdk/client-s3");
-    const config = s3.clientConfigFrom({ credentials: { accessKeyId: "a", secretAccessKey: "b" }, ...options });
+    const config = toClientConfig({ credentials: { accessKeyId: "a", secretAccessKey: "b" }, ...options });
     const client = new S3Client(config);
     try {
       const resolved = await resolveObjectEndpoint(client, { bucket, region: config.region as string, endpoint: config.endpoint as string | undefined, forcePathStyle: config.forcePathStyle ?? false });
@@ -56,7 +57,7 @@ describe("s3: object GETs outside the SDK's middleware (endpoint rules, signing,
 
   it("reads and downloads keys with spaces, plus signs, brackets and accents through the signature check", async () => {
     const { S3Client, PutObjectCommand } = await import("@aws-sdk/client-s3");
-    const writer = new S3Client(s3.clientConfigFrom(s3.optionsFrom(service.info)));
+    const writer = new S3Client(toClientConfig(toBucketOptions(service.info)));
     const keys = ["odd/a b+c.txt", "odd/(draft) v1!.txt", "odd/sujet-é/notes*.txt"];
     try {
       for (const key of keys) await writer.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: `content of ${key}\n` }));
@@ -95,7 +96,7 @@ describe("s3: object GETs outside the SDK's middleware (endpoint rules, signing,
       { match: (p) => p.endsWith("/EVs/rf.txt"), htmlStatus: 500, times: 1 },
       { match: (p) => p.endsWith("/EVs/t.txt"), htmlStatus: 429, times: 1 },
     ]);
-    const bucket = s3.bucket(BUCKET, { ...s3.optionsFrom(service.info), endpoint: proxy.url, retry: FAST });
+    const bucket = s3.bucket(BUCKET, { ...toBucketOptions(service.info), endpoint: proxy.url, retry: FAST });
     opened.push(proxy, bucket);
     const direct = s3.fromServices({ s3: service.info }, BUCKET);
     opened.push(direct);
@@ -127,7 +128,7 @@ describe("s3: object GETs outside the SDK's middleware (endpoint rules, signing,
   it("lets a script that never closes its bucket exit as soon as its reads are done", async () => {
     const script = path.join(temp.dir, "never-closed.ts");
     const library = path.resolve(__dirname, "../../lib/s3/index.ts");
-    const options = s3.optionsFrom(service.info);
+    const options = toBucketOptions(service.info);
     fs.writeFileSync(script, `import * as s3 from ${JSON.stringify(library)};\ns3.bucket(${JSON.stringify(BUCKET)}, ${JSON.stringify(options)}).getText(${JSON.stringify(`${MOTOR_PREFIX}EVs/lf.txt`)}).then((text) => setImmediate(() => console.log(JSON.stringify({ length: text.length, alive: process.getActiveResourcesInfo() }))));\n`);
     const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: path.resolve(__dirname, "../.."), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";

@@ -6,6 +6,8 @@ import { isInvalidArgumentError, type NeuroportalError } from "../../lib/errors"
 import { isNetworkError, isTimeoutError, isUnexpectedContentError } from "../../lib/http/errors";
 import * as s3 from "../../lib/s3/index";
 import { demo, faultProxy, filesUnder, MOTOR_PREFIX, tempDir, type Fault } from "./fixtures";
+import { isLocalWriteError } from "../../lib/files/local-write.js";
+import { toBucketOptions } from "../../lib/s3/options.js";
 
 const BUCKET = "hcp.aws.amazon.com";
 const EVS = `${MOTOR_PREFIX}EVs/`;
@@ -25,7 +27,7 @@ describe("s3: reliability (listings, small reads, timeouts, errors, local writes
   /** A bucket behind a fault proxy; both are closed after the test. */
   async function through(faults: Fault[], options: s3.BucketOptions = {}) {
     const proxy = await faultProxy(service.info.endpoint, faults);
-    const bucket = s3.bucket(BUCKET, { ...s3.optionsFrom(service.info), endpoint: proxy.url, retry: FAST, ...options });
+    const bucket = s3.bucket(BUCKET, { ...toBucketOptions(service.info), endpoint: proxy.url, retry: FAST, ...options });
     opened.push(proxy, bucket);
     return { proxy, bucket };
   }
@@ -176,7 +178,7 @@ describe("s3: reliability (listings, small reads, timeouts, errors, local writes
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       opened.push({ close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) });
       const port = (server.address() as { port: number }).port;
-      const silent = s3.bucket(BUCKET, { ...s3.optionsFrom(service.info), endpoint: `http://127.0.0.1:${port}/`, timeoutMs: 150, maxAttempts: 2 });
+      const silent = s3.bucket(BUCKET, { ...toBucketOptions(service.info), endpoint: `http://127.0.0.1:${port}/`, timeoutMs: 150, maxAttempts: 2 });
       opened.push(silent);
       const started = Date.now();
       const error = await silent.entries(EVS).catch((e) => e);
@@ -214,7 +216,7 @@ describe("s3: reliability (listings, small reads, timeouts, errors, local writes
       fs.writeFileSync(blocker, "a file where the folder should be");
       const { proxy, bucket } = await through([]);
       const error = await bucket.download(EVS, path.join(blocker, "out")).catch((e) => e);
-      assert.ok(s3.isLocalWriteError(error), String(error));
+      assert.ok(isLocalWriteError(error), String(error));
       assert.equal(error.code, "E_LOCAL_WRITE");
       assert.match(error.message, /blocker/);
       assert.ok(error.hint);
@@ -229,7 +231,7 @@ describe("s3: reliability (listings, small reads, timeouts, errors, local writes
       const { proxy, bucket } = await through([]);
       const error = await bucket.download([`${EVS}lf.txt`], readOnly).catch((e) => e);
       fs.chmodSync(readOnly, 0o755);
-      assert.ok(s3.isLocalWriteError(error) && error.osCode === "EACCES", String(error));
+      assert.ok(isLocalWriteError(error) && error.osCode === "EACCES", String(error));
       assert.equal(proxy.requests.length, 0);
     });
   });

@@ -1,14 +1,6 @@
 import { strict as assert } from "node:assert";
-import {
-  ConstraintError,
-  UnknownOperatorError,
-  field,
-  fromPostfix,
-  toConstraintSet,
-  toConstraintText,
-  where,
-  isConstraintError,
-} from "../../lib/xnat/index.js";
+import { ConstraintError, UnknownOperatorError, field, toConstraintText, where, isConstraintError } from "../../lib/xnat/index.js";
+import { fromPostfix, toConstraintSet } from "../../lib/xnat/constraints.js";
 
 const P = "nt:scores/PROJECTS";
 const CPW = "nt:scores/CPW_IWRD_TOT";

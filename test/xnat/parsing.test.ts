@@ -1,24 +1,14 @@
 import { strict as assert } from "node:assert";
 import { UnexpectedContentError } from "../../lib/http/errors.js";
-import {
-  checkFields,
-  expectedKey,
-  fromFieldListing,
-  fromListingJson,
-  fromProjectList,
-  isSafeTransport,
-  matchFields,
-  splitByMembership,
-  sqlLike,
-  suggestFields,
-  toBaseUrl,
-  toColumnType,
-  toResultColumns,
-  UnknownFieldError,
-  type FieldInfo,
-} from "../../lib/xnat/index.js";
+import { UnknownFieldError, type FieldInfo } from "../../lib/xnat/index.js";
 import { CookieJar } from "../../lib/xnat/cookies.js";
 import { experimentPath, searchElementsPath, toUrl } from "../../lib/xnat/paths.js";
+import { isSafeTransport } from "../../lib/http/url.js";
+import { fromFieldListing, matchFields, suggestFields, toColumnType } from "../../lib/xnat/fields.js";
+import { fromListingJson } from "../../lib/xnat/listing.js";
+import { fromProjectList, splitByMembership, sqlLike } from "../../lib/xnat/membership.js";
+import { toBaseUrl } from "../../lib/xnat/paths.js";
+import { checkFields, expectedKey, toResultColumns } from "../../lib/xnat/search.js";
 
 const FIELDS: FieldInfo[] = [
   { id: "SUBJECT_ID", header: "Subject", description: "Subject Label", type: "string", schemaPath: "nt:scores.subject_ID", dataType: "nt:scores", requiresValue: false },

@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
-import { escapeXml, evaluateXPath, parseXml, toConstraintSet, toSearchDocument, type XmlElement } from "../../lib/xnat/index.js";
+import { evaluateXPath, parseXml, type XmlElement } from "../../lib/xnat/index.js";
+import { toConstraintSet } from "../../lib/xnat/constraints.js";
+import { escapeXml, toSearchDocument } from "../../lib/xnat/search-document.js";
 
 type Tree = { name: string; attributes: Record<string, string>; text: string; children: Tree[] };
 

@@ -8,17 +8,9 @@ import { startXnatDemo, type XnatDemo } from "../../lib/demo/xnat/index.js";
 import { isTimeoutError, UnexpectedContentError } from "../../lib/http/errors.js";
 import { XNAT_LOGIN_PATHS } from "../../lib/demo/faults/index.js";
 import { tamperProxy } from "../reliability/tamper.js";
-import {
-  AuthenticationError,
-  InsecureConnectionError,
-  MissingCredentialsError,
-  NotFoundError,
-  SessionClosedError,
-  connect,
-  fromNetrcText,
-  netrcEntryFor,
-} from "../../lib/xnat/index.js";
+import { AuthenticationError, InsecureConnectionError, MissingCredentialsError, NotFoundError, SessionClosedError, connect } from "../../lib/xnat/index.js";
 import { mapLimit } from "../../lib/core/pool.js";
+import { fromNetrcText, netrcEntryFor } from "../../lib/xnat/credentials.js";
 
 describe("xnat sessions against the demo ConnectomeDB", function () {
   let demo: XnatDemo;

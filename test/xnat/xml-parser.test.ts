@@ -4,13 +4,16 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startXnatDemo, type XnatDemo } from "../../lib/demo/index.js";
-import { toConstraintSet, toDocumentFields, toNumber, toSearchDocument, toWideTable, WideTableBuilder, type DocumentField, type WideTable } from "../../lib/xnat/index.js";
+import { toDocumentFields, toWideTable, WideTableBuilder, type DocumentField, type WideTable } from "../../lib/xnat/index.js";
 import { InvalidArgumentError } from "../../lib/errors.js";
 import { UnsafeXmlError, XmlFormatError } from "../../lib/xnat/errors.js";
 import { isTrimmedSpace, MAX_XML_DEPTH } from "../../lib/xnat/xml-parser.js";
 import { parseXml, type XmlDocument, type XmlElement, type XmlNode } from "../../lib/xnat/xml.js";
 import { NT_100307 } from "./xml.test.js";
 import { referenceParseXml, referenceToDocumentFields, referenceToNumber, referenceToWideTable, referenceValidate } from "./xml-reference.js";
+import { toConstraintSet } from "../../lib/xnat/constraints.js";
+import { toNumber } from "../../lib/xnat/document-table.js";
+import { toSearchDocument } from "../../lib/xnat/search-document.js";
 
 type Snapshot = { name: string; prefix: string; local: string; namespace: string; attributes: [string, string][]; children: (Snapshot | string)[] };
 

@@ -1,15 +1,6 @@
 import { strict as assert } from "node:assert";
-import {
-  UnsafeXmlError,
-  XPathError,
-  XmlFormatError,
-  evaluateXPath,
-  parseXml,
-  toDocumentFields,
-  toDocumentFrame,
-  toWideTable,
-  valueOf,
-} from "../../lib/xnat/index.js";
+import { UnsafeXmlError, XPathError, XmlFormatError, evaluateXPath, parseXml, toDocumentFields, toWideTable, valueOf } from "../../lib/xnat/index.js";
+import { toDocumentFrame } from "../../lib/xnat/document-table.js";
 
 export const NT_100307 = `<?xml version="1.0" encoding="UTF-8"?>
 <nt:NTScores ID="ConnectomeDB_E00299" project="HCP_Subjects" label="100307_NonToolbox" xmlns:arc="http://nrg.wustl.edu/arc" xmlns:xdat="http://nrg.wustl.edu/security" xmlns:nt="http://nrg.wustl.edu/nt" xmlns:xnat="http://nrg.wustl.edu/xnat" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://nrg.wustl.edu/nt https://db/schemas/nt/nontoolbox.xsd">
