@@ -96,8 +96,8 @@ export function droppedConnectionError(target: string, cause?: unknown): Network
 }
 
 export const isS3Error = (e: unknown): e is S3Error => e instanceof S3Error;
-/** Codes the AWS SDKs retry whatever the status: throttling and request timeouts. */
-const TRANSIENT_CODES = new Set(["SlowDown", "RequestTimeout", "RequestTimeoutException", "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled", "RequestThrottledException", "TooManyRequestsException", "RequestLimitExceeded", "BandwidthLimitExceeded", "PriorRequestNotComplete"]);
+/** Codes the AWS SDKs retry whatever the status: throttling, request timeouts and a skewed clock (the SDK corrects its offset from the answer). */
+const TRANSIENT_CODES = new Set(["SlowDown", "RequestTimeout", "RequestTimeoutException", "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled", "RequestThrottledException", "TooManyRequestsException", "RequestLimitExceeded", "BandwidthLimitExceeded", "PriorRequestNotComplete", "RequestTimeTooSkewed"]);
 
 /** An S3 answer worth asking again after a pause: a server failure (5xx), throttling (429, `SlowDown`, ...) or a request timeout. */
 export const isTransientS3Error = (e: unknown): e is S3Error => e instanceof S3Error && ((e.status !== undefined && (e.status >= 500 || e.status === 429)) || TRANSIENT_CODES.has(e.s3Code));
