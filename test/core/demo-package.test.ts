@@ -6,6 +6,8 @@ import * as path from "node:path";
 import * as demoSources from "../../demo/src/index.js";
 import { DEMO_PACKAGE, DemoPackage, loadDemoPackage, parseDemoFaultFlags, startDemoServices } from "../../lib/config/demo-package.js";
 import { isDemoNotInstalledError } from "../../lib/config/errors.js";
+import { services } from "../../lib/config/services.js";
+import { requestText } from "../../lib/http/request.js";
 import { isInvalidArgumentError } from "../../lib/http/errors.js";
 import { redact } from "../../lib/http/redact.js";
 
@@ -68,6 +70,24 @@ describe("config: the demo package, loaded by name at run time", function () {
       assert.equal(redact(`password ${running.info.xnat!.password}`), "password ***");
     } finally {
       await running.close();
+    }
+  });
+
+  it("services() with nothing configured starts the embedded demo from the package; close() stops it", async () => {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "np-demo-state-"));
+    scratch.push(stateDir);
+    const previous = process.env.NEUROPORTAL_DEMO_FILE;
+    process.env.NEUROPORTAL_DEMO_FILE = path.join(stateDir, "demo.json");
+    try {
+      const svc = await services({});
+      assert.equal(svc.source, "embedded-demo");
+      assert.match(await requestText(`${svc.allen!.url}api/v2/data/ReferenceSpace/query.json?criteria=[id$eq10]`), /"success":\s*true/);
+      assert.equal(redact(svc.s3!.secretAccessKey), "***");
+      await svc.close();
+      await assert.rejects(requestText(svc.allen!.url, { retry: false }), "the embedded Allen service still answers after close()");
+    } finally {
+      if (previous === undefined) delete process.env.NEUROPORTAL_DEMO_FILE;
+      else process.env.NEUROPORTAL_DEMO_FILE = previous;
     }
   });
 
