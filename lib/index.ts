@@ -4,9 +4,8 @@
  */
 export * as http from "./http/index.js";
 export * as frame from "./frame/index.js";
-export * as demo from "./demo/index.js";
-export { services, REAL_SERVICES } from "./config/index.js";
-export type { Services, ServiceSource } from "./config/index.js";
+export { services, REAL_SERVICES, DemoNotInstalledError, isDemoNotInstalledError } from "./config/index.js";
+export type { Services, ServiceSource, DemoInfo, DemoPackageProblem } from "./config/index.js";
 export {
   NeuroportalError,
   HttpError,

@@ -3,10 +3,10 @@ import * as http from "node:http";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { listenLoopback, type LoopbackServer } from "../../lib/demo/loopback.js";
-import { startXnatDemo, type XnatDemo } from "../../lib/demo/xnat/index.js";
+import { listenLoopback, type LoopbackServer } from "../../demo/src/loopback.js";
+import { startXnatDemo, type XnatDemo } from "../../demo/src/xnat/index.js";
 import { isTimeoutError, UnexpectedContentError } from "../../lib/http/errors.js";
-import { XNAT_LOGIN_PATHS } from "../../lib/demo/faults/index.js";
+import { XNAT_LOGIN_PATHS } from "../../demo/src/faults/index.js";
 import { tamperProxy } from "../reliability/tamper.js";
 import {
   AuthenticationError,

@@ -1,6 +1,6 @@
-import { InvalidArgumentError } from "../http/errors.js";
-import { resolveFaultSpec } from "../demo/faults/spec.js";
-import type { FaultSpec, PathPattern } from "../demo/faults/spec.js";
+import { DemoArgumentError } from "../errors.js";
+import { resolveFaultSpec } from "./spec.js";
+import type { FaultSpec, PathPattern } from "./spec.js";
 
 /** The fault-injection flags of `neuroportal demo`, in node:util parseArgs form (merge into the command's options). */
 export const FAULT_FLAGS = {
@@ -34,7 +34,7 @@ export type FaultFlagValues = { [K in keyof typeof FAULT_FLAGS]?: (typeof FAULT_
 
 /**
  * Builds a {@link FaultSpec} from parsed flags, or `undefined` when no fault flag was given.
- * Raises {@link InvalidArgumentError} naming the flag for a value that is not acceptable.
+ * Raises {@link DemoArgumentError} naming the flag for a value that is not acceptable.
  */
 export function parseFaultFlags(values: FaultFlagValues): FaultSpec | undefined {
   const given = (Object.keys(FAULT_FLAGS) as (keyof typeof FAULT_FLAGS)[]).some((flag) => values[flag] !== undefined);
@@ -58,15 +58,15 @@ export function parseFaultFlags(values: FaultFlagValues): FaultSpec | undefined 
   const requests = integer(values["session-expiry-requests"], "--session-expiry-requests", 1, Number.MAX_SAFE_INTEGER);
   const response = values["session-expiry-response"];
   if (response !== undefined && response !== "401" && response !== "login-page") {
-    throw new InvalidArgumentError(`--session-expiry-response takes 401 or login-page, not ${JSON.stringify(response)}`);
+    throw new DemoArgumentError(`--session-expiry-response takes 401 or login-page, not ${JSON.stringify(response)}`);
   }
   if (seconds !== undefined || requests !== undefined) spec.sessionExpiry = { seconds, requests, response };
-  else if (response !== undefined) throw new InvalidArgumentError("--session-expiry-response needs --session-expiry-seconds or --session-expiry-requests");
+  else if (response !== undefined) throw new DemoArgumentError("--session-expiry-response needs --session-expiry-seconds or --session-expiry-requests");
   for (const key of Object.keys(spec) as (keyof FaultSpec)[]) if (spec[key] === undefined) delete spec[key];
   try {
     resolveFaultSpec(spec);
   } catch (error) {
-    throw new InvalidArgumentError((error as Error).message, "lower the --fault-*-rate values so that they add up to at most 1");
+    throw new DemoArgumentError((error as Error).message, "lower the --fault-*-rate values so that they add up to at most 1");
   }
   return spec;
 }
@@ -74,27 +74,27 @@ export function parseFaultFlags(values: FaultFlagValues): FaultSpec | undefined 
 function number(value: string | undefined, flag: string, what: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = /^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isFinite(parsed)) throw new InvalidArgumentError(`${flag} takes ${what}, not ${JSON.stringify(value)}`);
+  if (!Number.isFinite(parsed)) throw new DemoArgumentError(`${flag} takes ${what}, not ${JSON.stringify(value)}`);
   return parsed;
 }
 
 function fraction(value: string | undefined, flag: string): number | undefined {
   const what = "a fraction between 0 and 1 (0.1 = one request in ten)";
   const parsed = number(value, flag, what);
-  if (parsed !== undefined && (parsed < 0 || parsed > 1)) throw new InvalidArgumentError(`${flag} takes ${what}, not ${JSON.stringify(value)}`);
+  if (parsed !== undefined && (parsed < 0 || parsed > 1)) throw new DemoArgumentError(`${flag} takes ${what}, not ${JSON.stringify(value)}`);
   return parsed;
 }
 
 function amount(value: string | undefined, flag: string): number | undefined {
   const parsed = number(value, flag, "a number of at least 0");
-  if (parsed !== undefined && parsed < 0) throw new InvalidArgumentError(`${flag} takes a number of at least 0, not ${JSON.stringify(value)}`);
+  if (parsed !== undefined && parsed < 0) throw new DemoArgumentError(`${flag} takes a number of at least 0, not ${JSON.stringify(value)}`);
   return parsed;
 }
 
 function integer(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   const what = `a whole number from ${min} to ${max}`;
   const parsed = number(value, flag, what);
-  if (parsed !== undefined && (!Number.isInteger(parsed) || parsed < min || parsed > max)) throw new InvalidArgumentError(`${flag} takes ${what}, not ${JSON.stringify(value)}`);
+  if (parsed !== undefined && (!Number.isInteger(parsed) || parsed < min || parsed > max)) throw new DemoArgumentError(`${flag} takes ${what}, not ${JSON.stringify(value)}`);
   return parsed;
 }
 
@@ -104,7 +104,7 @@ function statuses(value: string | undefined): number[] | undefined {
   return list.map((part) => {
     const status = Number(part);
     if (!/^\d{3}$/.test(part) || status < 400 || status > 599) {
-      throw new InvalidArgumentError(`--fault-error-statuses takes HTTP error statuses separated by commas, e.g. 500,502,503; ${JSON.stringify(part)} is not one`);
+      throw new DemoArgumentError(`--fault-error-statuses takes HTTP error statuses separated by commas, e.g. 500,502,503; ${JSON.stringify(part)} is not one`);
     }
     return status;
   });
@@ -116,7 +116,7 @@ function regexes(values: string[] | undefined, flag: string): PathPattern[] | un
     try {
       return new RegExp(source);
     } catch (error) {
-      throw new InvalidArgumentError(`${flag} takes a regular expression; ${JSON.stringify(source)} is not one: ${(error as Error).message}`);
+      throw new DemoArgumentError(`${flag} takes a regular expression; ${JSON.stringify(source)} is not one: ${(error as Error).message}`);
     }
   });
 }

@@ -14,5 +14,7 @@ export type { BodyFault } from "./body-tap.js";
 export { SessionExpiry } from "./session-expiry.js";
 export type { SessionVerdict } from "./session-expiry.js";
 export { formatFaultStats } from "./stats.js";
+export { FAULT_FLAGS, FAULT_FLAGS_USAGE, parseFaultFlags } from "./flags.js";
+export type { FaultFlagValues } from "./flags.js";
 export type { FaultStats } from "./stats.js";
 export { mulberry32, hash32 } from "../prng.js";

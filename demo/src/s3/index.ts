@@ -3,7 +3,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import type { RequestListener } from "node:http";
 import * as path from "node:path";
-import { registerSecret } from "../../http/redact.js";
 import { listenLoopback } from "../loopback.js";
 import type { RunningService } from "../types.js";
 import { startS3rverChild } from "./child.js";
@@ -72,8 +71,6 @@ export async function startS3Demo(options: S3DemoOptions = {}): Promise<RunningS
     accessKeyId: options.accessKeyId ?? `AKIANPDEMO${randomBytes(5).toString("hex").toUpperCase()}`,
     secretAccessKey: options.secretAccessKey ?? randomBytes(30).toString("base64").replace(/[+/]/g, "x"),
   };
-  registerSecret(keys.secretAccessKey);
-  registerSecret(keys.accessKeyId);
   const buckets = demoBuckets(options.layout ?? "both");
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "neuroportal-s3-"));
   const directory = path.join(scratch, "store");
@@ -81,7 +78,7 @@ export async function startS3Demo(options: S3DemoOptions = {}): Promise<RunningS
   let child: Awaited<ReturnType<typeof startS3rverChild>> | undefined;
   try {
     fs.mkdirSync(directory);
-    const starting = startS3rverChild({ directory }, scratch);
+    const starting = startS3rverChild({ directory });
     writeS3rverStore(directory, buckets);
     child = await starting;
     const handler = createS3FrontHandler({ upstreamPort: child.port, keys, requireCredentials: options.requireCredentials ?? true });

@@ -1,3 +1,9 @@
+/**
+ * @neuroportal/demo: the embedded demo services that stand in for the portals on 127.0.0.1, an
+ * Allen-API-compatible server, an XNAT-compatible ConnectomeDB and an S3 bucket (s3rver), with
+ * seeded fault injection. The `neuroportal` library loads this package by name at run time
+ * (`services()`, `neuroportal demo`, `npm start`); it never imports it.
+ */
 import type { RequestListener } from "node:http";
 import { startAllenDemo, AllenDemoOptions } from "./allen/index.js";
 import { startXnatDemo, XnatDemo, XnatDemoOptions } from "./xnat/index.js";
@@ -93,5 +99,8 @@ function faultsFor(name: DemoServiceName, spec: FaultSpec): FaultSpec {
 const ALLEN_DOWNLOADS = /\/(grid_data\/download|well_known_file_download)\//;
 
 export { startAllenDemo, startXnatDemo, startS3Demo, withFaults };
+export { FAULT_FLAGS, FAULT_FLAGS_USAGE, parseFaultFlags, formatFaultStats } from "./faults/index.js";
+export type { FaultFlagValues } from "./faults/index.js";
+export { DemoArgumentError, isDemoArgumentError } from "./errors.js";
 export { listenLoopback } from "./loopback.js";
 export type { LoopbackServer } from "./loopback.js";

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../../http/errors.js";
+import { DemoArgumentError } from "../errors.js";
 
 /** The faults that replace or damage a whole response (at most one per request). */
 export type FaultKind = "error" | "drop" | "truncate" | "stall" | "maintenance" | "corrupt";
@@ -89,10 +89,10 @@ export const DEFAULT_ERROR_STATUSES: readonly number[] = Object.freeze([500, 502
 
 const KINDS: readonly FaultKind[] = ["error", "drop", "truncate", "stall", "maintenance", "corrupt"];
 
-/** Checks a {@link FaultSpec} and fills in defaults; raises {@link InvalidArgumentError} for impossible settings. */
+/** Checks a {@link FaultSpec} and fills in defaults; raises {@link DemoArgumentError} for impossible settings. */
 export function resolveFaultSpec(spec: FaultSpec = {}): ResolvedFaultSpec {
   const seed = spec.seed ?? 1;
-  if (!Number.isInteger(seed)) throw new InvalidArgumentError(`fault seed must be a whole number, not ${seed}`);
+  if (!Number.isInteger(seed)) throw new DemoArgumentError(`fault seed must be a whole number, not ${seed}`);
   const rates = {
     error: rate(spec.errorRate, "errorRate"),
     drop: rate(spec.dropRate, "dropRate"),
@@ -103,11 +103,11 @@ export function resolveFaultSpec(spec: FaultSpec = {}): ResolvedFaultSpec {
   };
   const sum = KINDS.reduce((total, kind) => total + rates[kind], 0);
   if (sum > 1 + 1e-9) {
-    throw new InvalidArgumentError(`fault rates add up to ${sum.toFixed(3)}, more than 1`, "error, drop, truncate, stall, maintenance and corrupt rates share one draw per request");
+    throw new DemoArgumentError(`fault rates add up to ${sum.toFixed(3)}, more than 1`, "error, drop, truncate, stall, maintenance and corrupt rates share one draw per request");
   }
   const errorStatuses = spec.errorStatuses ?? DEFAULT_ERROR_STATUSES;
   if (errorStatuses.length === 0 || errorStatuses.some((s) => !Number.isInteger(s) || s < 400 || s > 599)) {
-    throw new InvalidArgumentError(`fault error statuses must be HTTP error statuses (400-599), not ${JSON.stringify(errorStatuses)}`);
+    throw new DemoArgumentError(`fault error statuses must be HTTP error statuses (400-599), not ${JSON.stringify(errorStatuses)}`);
   }
   const slowMs = nonNegative(spec.slowMs, "slowMs") ?? 0;
   const slowRate = slowMs > 0 ? rate(spec.slowRate ?? 1, "slowRate") : 0;
@@ -131,24 +131,24 @@ function resolveExpiry(expiry: SessionExpirySpec | undefined): ResolvedFaultSpec
   const seconds = nonNegative(expiry.seconds, "sessionExpiry.seconds");
   const requests = nonNegative(expiry.requests, "sessionExpiry.requests");
   if (requests !== undefined && (!Number.isInteger(requests) || requests < 1)) {
-    throw new InvalidArgumentError(`sessionExpiry.requests must be a whole number of at least 1, not ${requests}`);
+    throw new DemoArgumentError(`sessionExpiry.requests must be a whole number of at least 1, not ${requests}`);
   }
   const response = expiry.response ?? "401";
-  if (response !== "401" && response !== "login-page") throw new InvalidArgumentError(`sessionExpiry.response must be "401" or "login-page", not ${JSON.stringify(response)}`);
+  if (response !== "401" && response !== "login-page") throw new DemoArgumentError(`sessionExpiry.response must be "401" or "login-page", not ${JSON.stringify(response)}`);
   const cookie = expiry.cookie ?? "JSESSIONID";
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(cookie)) throw new InvalidArgumentError(`sessionExpiry.cookie is not a cookie name: ${JSON.stringify(cookie)}`);
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(cookie)) throw new DemoArgumentError(`sessionExpiry.cookie is not a cookie name: ${JSON.stringify(cookie)}`);
   return { seconds, requests, cookie, response };
 }
 
 function rate(value: number | undefined, name: string): number {
   if (value === undefined) return 0;
-  if (typeof value !== "number" || !(value >= 0 && value <= 1)) throw new InvalidArgumentError(`${name} must be a fraction between 0 and 1, not ${value}`, "0.1 means one request in ten");
+  if (typeof value !== "number" || !(value >= 0 && value <= 1)) throw new DemoArgumentError(`${name} must be a fraction between 0 and 1, not ${value}`, "0.1 means one request in ten");
   return value;
 }
 
 function nonNegative(value: number | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError(`${name} must be a number of at least 0, not ${value}`);
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new DemoArgumentError(`${name} must be a number of at least 0, not ${value}`);
   return value;
 }
 
@@ -161,7 +161,7 @@ function patterns(value: PathPattern | readonly PathPattern[] | undefined, name:
       try {
         return new RegExp(pattern);
       } catch (error) {
-        throw new InvalidArgumentError(`${name} holds an invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`);
+        throw new DemoArgumentError(`${name} holds an invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`);
       }
     }),
   );

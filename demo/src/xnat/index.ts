@@ -3,7 +3,6 @@
  * HCP Q1 data set (the values of the ConnectomeDB/pyxnat tutorial, plausible scores elsewhere).
  */
 import type { RequestListener } from "node:http";
-import { registerSecret } from "../../http/redact.js";
 import { listenLoopback } from "../loopback.js";
 import type { RunningService } from "../types.js";
 import { createXnatHandler, XnatHandler, XnatHandlerOptions, XnatStats } from "./server.js";
@@ -14,7 +13,7 @@ export interface XnatDemoOptions {
   port?: number;
   /** Demo login (default "demo"). */
   user?: string;
-  /** Demo password (default a fixed generated-looking one; registered as a secret). */
+  /** Demo password (default a fixed generated-looking one). */
   password?: string;
   /** Idle seconds after which a session expires (default 900, as XNAT). */
   sessionIdleSeconds?: number;
@@ -63,7 +62,6 @@ export const DEMO_PASSWORD = "cdb-Q1-7f3a9c2e51";
 export async function startXnatDemo(options: XnatDemoOptions = {}): Promise<XnatDemo> {
   const user = options.user ?? DEMO_USER;
   const password = options.password ?? DEMO_PASSWORD;
-  registerSecret(password);
   const xnat = createXnatHandler({ ...options, user, password });
   const handler = options.wrapHandler ? options.wrapHandler(xnat.handler) : xnat.handler;
   const server = await listenLoopback(handler, options.port ?? 0);

@@ -1,4 +1,4 @@
-import { createZip, ZipInput } from "../../zip/index.js";
+import { createZip, ZipInput } from "../zip.js";
 import { GRID_DIMS, GRID_SPACING } from "./anatomy.js";
 import { DATA_SETS, DataSetSpec, specimenIdOf, WELL_KNOWN_FILES } from "./catalog.js";
 import { littleEndianBytes, metaImageHeader } from "./metaimage.js";

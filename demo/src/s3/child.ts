@@ -1,5 +1,4 @@
 import { ChildProcess, spawn } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 
 /** The s3rver child process: where it listens and how to stop it. */
@@ -12,13 +11,16 @@ export interface S3rverChild {
 
 const START_TIMEOUT_MS = 20_000;
 
+/** The child's entry: plain JavaScript next to this file, in the sources and in dist/ alike. */
+const RUNNER = path.join(__dirname, "runner.cjs");
+
 /**
  * Starts s3rver in a child Node process with `--openssl-legacy-provider`, so the demo works in
  * any host process (CLI, mocha, tslab kernel) without special flags. The child exits when this
  * process goes away.
  */
-export async function startS3rverChild(config: { directory: string }, scratch: string): Promise<S3rverChild> {
-  const child = spawn(process.execPath, ["--openssl-legacy-provider", runnerPath(scratch)], {
+export async function startS3rverChild(config: { directory: string }): Promise<S3rverChild> {
+  const child = spawn(process.execPath, ["--openssl-legacy-provider", RUNNER], {
     stdio: ["pipe", "ignore", "pipe", "ipc"],
     env: { ...process.env, NODE_OPTIONS: "" },
   });
@@ -42,7 +44,7 @@ export async function startS3rverChild(config: { directory: string }, scratch: s
         resolve(message.port);
       } else fail(new Error(`s3rver failed to start: ${message.error}`));
     });
-    child.send({ ...config, s3rverMain: require.resolve("s3rver") });
+    child.send(config);
   });
   return { port, pid: child.pid!, close: () => stopChild(child) };
 }
@@ -58,20 +60,4 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.stdin?.end();
     if (child.connected) child.disconnect();
   });
-}
-
-/**
- * The compiled runner next to this file; when running from TypeScript sources (tests under tsx,
- * whose loader breaks s3rver's generator middleware) the runner is transpiled into `scratch`.
- */
-function runnerPath(scratch: string): string {
-  const compiled = path.join(__dirname, "runner.js");
-  if (fs.existsSync(compiled)) return compiled;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const ts = require("typescript") as typeof import("typescript");
-  const source = fs.readFileSync(path.join(__dirname, "runner.ts"), "utf8");
-  const output = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
-  const file = path.join(scratch, "runner.js");
-  fs.writeFileSync(file, output);
-  return file;
 }
