@@ -208,7 +208,8 @@ async function startOnce(options: StartSlurmOptions): Promise<SlurmCluster> {
       const died = [...exits.entries()];
       if (died.length > 0) {
         const ended = died.map(([name, how]) => `${name} ended (${how})${lastComplaint(dir, name)}`);
-        throw new SlurmClusterError(`Slurm start-up failed: ${ended.join(", ")}`, logs());
+        const hint = exits.has("munged") ? `munged needs every folder above ${dir} to be searchable by all users; point TMPDIR at one that is (for example /tmp)` : undefined;
+        throw new SlurmClusterError(`Slurm start-up failed: ${ended.join(", ")}`, logs(), hint);
       }
       if (await Promise.race([isIdle(env), anyExit])) break;
       if (Date.now() > deadline) throw new SlurmClusterError(`Slurm start-up failed: the node was not idle after ${timeoutMs} ms`, logs(), "see slurmctld.log and slurmd.log below");
