@@ -18,7 +18,7 @@ const purpose = (process.argv.find((a) => a.startsWith("--for=")) || "--for=star
 
 const DEBIAN = {
   start: ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "jupyter-client", "jupyter-nbformat"],
-  test: ["chromium", "python3-pyxnat", "python3-boto", "python3-pandas", "awscli", "rclone", "time"],
+  test: ["chromium", "python3-pyxnat", "python3-boto", "python3-pandas", "awscli", "rclone", "time", "slurm-wlm", "munge"],
   bench: ["python3-pyxnat", "python3-boto", "python3-pandas", "awscli", "rclone", "time"],
 };
 
