@@ -3,9 +3,8 @@
  * The public API, listed on purpose: what README documents, internal helpers left out.
  */
 export * as frame from "./frame/index.js";
-export * as demo from "./demo/index.js";
-export { services, REAL_SERVICES } from "./config/index.js";
-export type { Services, ServiceSource } from "./config/index.js";
+export { services, REAL_SERVICES, DemoNotInstalledError, isDemoNotInstalledError } from "./config/index.js";
+export type { Services, ServiceSource, DemoInfo, DemoPackageProblem } from "./config/index.js";
 export { NeuroportalError, InvalidArgumentError, UnsafePathError, IntegrityError, isNeuroportalError, isInvalidArgumentError, isUnsafePathError, isIntegrityError } from "./errors.js";
 export { HttpError, NetworkError, TimeoutError, UnexpectedContentError, isHttpError, isNetworkError, isTimeoutError, isUnexpectedContentError } from "./http/errors.js";
 export type { BodyKind } from "./http/body-kind.js";

@@ -3,7 +3,8 @@
 /**
  * Installs whatever a fresh clone lacks, so that `npm start` and `npm test` are the whole set-up:
  * node packages (npm ci), Debian packages (as root; otherwise a message naming them), the
- * compiled library, and the tslab kernelspec. Idempotent and quick when nothing is missing.
+ * compiled library and demo services, and the tslab kernelspec. Idempotent and quick when
+ * nothing is missing.
  *
  * usage: node scripts/setup.js [--for=start|test|bench]
  */
@@ -12,11 +13,12 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
+const DEMO = path.join(ROOT, "demo");
 const purpose = (process.argv.find((a) => a.startsWith("--for=")) || "--for=start").slice(6);
 
 const DEBIAN = {
   start: ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "jupyter-client", "jupyter-nbformat"],
-  test: ["chromium", "python3-pyxnat", "python3-boto", "python3-pandas", "awscli", "rclone", "time"],
+  test: ["chromium", "python3-pyxnat", "python3-boto", "python3-pandas", "awscli", "rclone", "time", "slurm-wlm", "munge"],
   bench: ["python3-pyxnat", "python3-boto", "python3-pandas", "awscli", "rclone", "time"],
 };
 
@@ -62,8 +64,13 @@ function ensureNodePackages() {
   const marker = path.join(ROOT, "node_modules", ".package-lock.json");
   const lock = path.join(ROOT, "package-lock.json");
   const stale = !fs.existsSync(marker) || (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs + 1000);
-  const required = ["tslab", "danfojs-node", "typescript", "mocha", "tsx", "@aws-sdk/client-s3", "s3rver", "neuroportal"];
-  const absent = required.filter((name) => !fs.existsSync(path.join(ROOT, "node_modules", name, "package.json")));
+  const required = ["tslab", "danfojs-node", "typescript", "mocha", "tsx", "@aws-sdk/client-s3", "neuroportal", "@neuroportal/demo"];
+  const demoRequired = ["s3rver", "fast-xml-parser"];
+  const installed = (name, ...dirs) => dirs.some((dir) => fs.existsSync(path.join(dir, "node_modules", name, "package.json")));
+  const absent = [
+    ...required.filter((name) => !installed(name, ROOT)),
+    ...demoRequired.filter((name) => !installed(name, DEMO, ROOT)),
+  ];
   if (!stale && absent.length === 0) return;
   log(absent.length ? `installing node packages (missing: ${absent.join(", ")})` : "installing node packages (package-lock.json changed)");
   run("npm", ["ci", "--no-audit", "--no-fund"]);
@@ -78,11 +85,18 @@ function newestMtime(dir) {
   return newest;
 }
 
+/** Builds the library (lib/ → dist/), then the demo package (demo/src/ → demo/dist/, it uses the library's types), each when its output is older than its sources. */
 function ensureBuilt() {
-  const entry = path.join(ROOT, "dist", "index.js");
-  if (fs.existsSync(entry) && fs.statSync(entry).mtimeMs >= newestMtime(path.join(ROOT, "lib"))) return;
-  log("building the library (dist/)");
-  run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"]);
+  const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  const builds = [
+    { what: "the library (dist/)", sources: path.join(ROOT, "lib"), entry: path.join(ROOT, "dist", "index.js"), project: "tsconfig.json" },
+    { what: "the demo services (demo/dist/)", sources: path.join(DEMO, "src"), entry: path.join(DEMO, "dist", "index.js"), project: path.join("demo", "tsconfig.json") },
+  ];
+  for (const build of builds) {
+    if (fs.existsSync(build.entry) && fs.statSync(build.entry).mtimeMs >= newestMtime(build.sources)) continue;
+    log(`building ${build.what}`);
+    run(process.execPath, [tsc, "-p", build.project]);
+  }
 }
 
 function ensureKernel() {

@@ -1,6 +1,6 @@
-import { createAllenDemoData, createAllenHandler } from "../../lib/demo/allen/index.js";
-import { buildOntology } from "../../lib/demo/allen/ontology.js";
-import { listenLoopback } from "../../lib/demo/loopback.js";
+import { createAllenDemoData, createAllenHandler } from "../../demo/src/allen/index.js";
+import { buildOntology } from "../../demo/src/allen/ontology.js";
+import { listenLoopback } from "../../demo/src/loopback.js";
 import { assertSameAnswer } from "../core/checks.js";
 import type { Benchmark, BenchContext, BenchmarkResult } from "../core/context.js";
 import { runPythonAnchor, runWorker } from "../core/process.js";

@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startAllenDemo, startS3Demo, startXnatDemo } from "../../lib/demo/index.js";
-import type { DemoInfo, RunningService } from "../../lib/demo/types.js";
+import { startAllenDemo, startS3Demo, startXnatDemo } from "../../demo/src/index.js";
+import type { DemoInfo, RunningService } from "../../demo/src/types.js";
+import { registerSecret } from "../../lib/core/redact.js";
 import { startLatencyProxy, LatencyProxy } from "./latency-proxy.js";
 import type { BenchMode, ComparisonRow, ScalingRow } from "./types.js";
 
@@ -79,7 +80,7 @@ export class BenchContext {
     return dir;
   }
 
-  /** The demo service's connection info, starting it on first use. */
+  /** The demo service's connection info, starting it on first use (its secrets registered for redaction, as `services()` does). */
   async service<K extends keyof Infos>(name: K): Promise<Infos[K]> {
     let started = this.services.get(name);
     if (!started) {
@@ -88,7 +89,11 @@ export class BenchContext {
         xnat: () => startXnatDemo({}),
         s3: () => startS3Demo({}),
       };
-      started = start[name]();
+      started = start[name]().then((service) => {
+        const secrets = service.info as { password?: string; accessKeyId?: string; secretAccessKey?: string };
+        for (const secret of [secrets.password, secrets.accessKeyId, secrets.secretAccessKey]) registerSecret(secret);
+        return service;
+      });
       this.services.set(name, started);
     }
     return (await started).info as Infos[K];

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { seededRandom } from "../../lib/demo/prng.js";
+import { seededRandom } from "../../demo/src/prng.js";
 
 export { seededRandom };
 

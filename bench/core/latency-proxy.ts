@@ -1,5 +1,5 @@
 import * as http from "node:http";
-import { listenLoopback, LoopbackServer } from "../../lib/demo/loopback.js";
+import { listenLoopback, LoopbackServer } from "../../demo/src/loopback.js";
 
 /** A loopback HTTP proxy that holds every request for a fixed delay and counts requests. */
 export interface LatencyProxy {

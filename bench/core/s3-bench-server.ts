@@ -5,9 +5,9 @@ import * as path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
 import { registerSecret } from "../../lib/core/redact.js";
-import { startS3rverChild } from "../../lib/demo/s3/child.js";
-import { createS3FrontHandler } from "../../lib/demo/s3/index.js";
-import { listenLoopback } from "../../lib/demo/loopback.js";
+import { startS3rverChild } from "../../demo/src/s3/child.js";
+import { createS3FrontHandler } from "../../demo/src/s3/index.js";
+import { listenLoopback } from "../../demo/src/loopback.js";
 import { objectContent, SeededSet, S3Target } from "./s3-seed.js";
 
 /** A running S3 endpoint holding the benchmark objects. */
@@ -50,7 +50,7 @@ export async function startBenchS3(bucket: string, sets: readonly { prefix: stri
   try {
     fs.mkdirSync(path.join(directory, bucket), { recursive: true });
     const seeded = await writeStore(path.join(directory, bucket), sets);
-    child = await startS3rverChild({ directory }, scratch);
+    child = await startS3rverChild({ directory });
     const front = await listenLoopback(createS3FrontHandler({ upstreamPort: child.port, keys, requireCredentials: true }));
     const running = child;
     return {

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { startDemo } from "../demo/index.js";
+import { startDemoServices } from "../config/demo-package.js";
 import { clearDemoState, writeDemoState } from "../config/demo-state.js";
 import { jupyterEnv, PACKAGE_ROOT, SYSTEM_JUPYTER } from "../notebooks/toolchain.js";
 import { Command, parseFlags } from "./command.js";
@@ -14,7 +14,7 @@ export const jupyterCommand: Command = {
   usage,
   async run(argv, io) {
     const { values } = parseFlags(argv, { port: { type: "string", default: "8888" }, lab: { type: "boolean", default: false } }, usage);
-    const demo = await startDemo();
+    const demo = await startDemoServices();
     writeDemoState(demo.info);
     const args = [values.lab ? "lab" : "notebook", "--no-browser", "--ip=127.0.0.1", `--port=${values.port}`, `--notebook-dir=${path.join(PACKAGE_ROOT, "notebooks")}`];
     if (process.getuid?.() === 0) args.push("--allow-root");

@@ -1,5 +1,5 @@
 import { readDemoState } from "../config/demo-state.js";
-import type { DemoInfo } from "../demo/types.js";
+import type { DemoInfo } from "../config/demo-info.js";
 import { formatProgress } from "../display/progress.js";
 import { InvalidArgumentError } from "../errors.js";
 import { redact } from "../core/redact.js";

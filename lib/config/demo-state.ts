@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { DemoInfo } from "../demo/types.js";
+import type { DemoInfo } from "./demo-info.js";
 
 /** Where a running `neuroportal demo` records its services, so notebooks opened later find them. */
 export function demoStateFile(): string {

@@ -1,6 +1,7 @@
-import type { DemoInfo } from "../demo/types.js";
+import type { DemoInfo } from "./demo-info.js";
 import { InvalidArgumentError } from "../errors.js";
 import { registerSecret } from "../core/redact.js";
+import { startDemoServices } from "./demo-package.js";
 import { readDemoState } from "./demo-state.js";
 
 /** The public services, used when `NEUROPORTAL_MODE=real`. */
@@ -29,7 +30,8 @@ let embedded: Promise<Services> | undefined;
  *    bucket, with XNAT credentials from `NEUROPORTAL_XNAT_USER`/`NEUROPORTAL_XNAT_PASSWORD`
  *    or ~/.netrc and AWS credentials from the standard chain;
  * 3. a `neuroportal demo` already running on this machine;
- * 4. otherwise an embedded demo started inside this process (stopped when it exits).
+ * 4. otherwise an embedded demo started inside this process (stopped when it exits), from the
+ *    `@neuroportal/demo` package (`DemoNotInstalledError` when it is not installed).
  * `NEUROPORTAL_ALLEN_URL`, `NEUROPORTAL_XNAT_URL` and `NEUROPORTAL_S3_ENDPOINT` override one
  * service each. Secrets found here are registered for redaction.
  */
@@ -70,13 +72,15 @@ async function resolve(env: NodeJS.ProcessEnv): Promise<Services> {
   }
   const running = readDemoState();
   if (running) return { ...running, source: "running-demo", close: none };
-  embedded ??= startEmbedded();
+  embedded ??= startEmbedded().catch((error) => {
+    embedded = undefined;
+    throw error;
+  });
   return embedded;
 }
 
 async function startEmbedded(): Promise<Services> {
-  const { startDemo } = await import("../demo/index.js");
-  const demo = await startDemo();
+  const demo = await startDemoServices();
   const close = async () => {
     embedded = undefined;
     await demo.close();

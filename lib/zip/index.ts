@@ -1,7 +1,5 @@
 export { readZip } from "./read.js";
 export type { ZipEntry } from "./read.js";
-export { createZip } from "./write.js";
-export type { ZipInput } from "./write.js";
 export { resolveInside } from "./safe-path.js";
 export { ZipFormatError, isZipFormatError } from "./errors.js";
 export type { ZipProblem } from "./errors.js";

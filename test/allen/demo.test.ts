@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as allen from "../../lib/allen/index.js";
-import { startAllenDemo } from "../../lib/demo/allen/index.js";
+import { startAllenDemo } from "../../demo/src/allen/index.js";
 import { request, requestJson } from "../../lib/http/request.js";
 import { readZip } from "../../lib/zip/index.js";
 import { tempDir, withAllenDemo } from "./helpers.js";

@@ -2,11 +2,11 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as allen from "../../lib/allen/index.js";
-import type { LoopbackServer } from "../../lib/demo/loopback.js";
+import type { LoopbackServer } from "../../demo/src/loopback.js";
 import { isUnsafePathError } from "../../lib/errors.js";
 import { isHttpError, isNetworkError } from "../../lib/http/errors.js";
 import { isLocalWriteError } from "../../lib/files/local-write.js";
-import { createZip } from "../../lib/zip/index.js";
+import { createZip } from "../../demo/src/zip.js";
 import { listFiles, NO_RETRY_HTTP, sendBytes, serve, tempDir, withAllenDemo } from "./helpers.js";
 
 const FAST_RETRY = { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5, statuses: [500] } };

@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import type * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startAllenDemo } from "../../lib/demo/allen/index.js";
-import { listenLoopback, LoopbackServer } from "../../lib/demo/loopback.js";
+import { startAllenDemo } from "../../demo/src/allen/index.js";
+import { listenLoopback, LoopbackServer } from "../../demo/src/loopback.js";
 
 /** Starts `handler` on a free loopback port; the caller closes it. */
 export function serve(handler: http.RequestListener): Promise<LoopbackServer> {

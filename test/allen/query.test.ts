@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import type * as http from "node:http";
 import * as allen from "../../lib/allen/index.js";
-import { createAllenDemoData, createAllenHandler, startAllenDemo } from "../../lib/demo/allen/index.js";
-import type { LoopbackServer } from "../../lib/demo/loopback.js";
+import { createAllenDemoData, createAllenHandler, startAllenDemo } from "../../demo/src/allen/index.js";
+import type { LoopbackServer } from "../../demo/src/loopback.js";
 import { isHttpError, isUnexpectedContentError } from "../../lib/http/errors.js";
 import { NO_RETRY_HTTP, sendJson, serve, withAllenDemo } from "./helpers.js";
 

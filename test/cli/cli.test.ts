@@ -68,4 +68,38 @@ describe("cli: neuroportal demo", function () {
     assert.match(stderr, /stopped/);
     assert.ok(!stderr.includes(info.xnat.password), "the demo password leaked to stderr");
   });
+
+  it("runs as `npx neuroportal demo` (the demo package found by name) and stops on SIGTERM to its process group, as a terminal or supervisor sends it", async () => {
+    const child = spawn("npx", ["--no", "neuroportal", "demo"], {
+      cwd: PACKAGE_ROOT,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NEUROPORTAL_DEMO_FILE: path.join(PACKAGE_ROOT, "build", `demo-state-npx-${process.pid}.json`) },
+    });
+    const closed = new Promise<void>((resolve) => child.on("close", () => resolve()));
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (c) => (stderr += c));
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (c) => {
+          stdout += c;
+          if (stdout.includes("\n")) resolve(stdout.split("\n")[0]);
+        });
+        child.on("exit", (code) => reject(new Error(`npx neuroportal demo exited with ${code}: ${stderr}`)));
+      });
+      const info = JSON.parse(line);
+      assert.match(await requestText(`${info.allen.url}api/v2/data/ReferenceSpace/query.json?criteria=[id$eq10]`), /"success":\s*true/);
+      process.kill(-child.pid!, "SIGTERM");
+      await closed;
+      assert.match(stderr, /neuroportal demo: stopped/);
+      await assert.rejects(requestText(info.allen.url, { retry: false }), "the Allen service still answers after the stop");
+    } finally {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // the group has already exited
+      }
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { listenLoopback, LoopbackServer } from "../../lib/demo/loopback.js";
+import { listenLoopback, LoopbackServer } from "../../demo/src/loopback.js";
 import { request, requestJson, requestText } from "../../lib/http/request.js";
 import { isInvalidArgumentError } from "../../lib/errors.js";
 import { isHttpError, isNetworkError, isTimeoutError, isUnexpectedContentError, HttpError, NetworkError, UnexpectedContentError } from "../../lib/http/errors.js";

@@ -1,5 +1,5 @@
 import { frame } from "../../lib/index.js";
-import { mulberry32 } from "../../lib/demo/prng.js";
+import { mulberry32 } from "../../demo/src/prng.js";
 
 /** A deterministic PRNG (mulberry32) so fixtures never change between runs. */
 export const prng = mulberry32;

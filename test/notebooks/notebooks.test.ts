@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startDemo, Demo } from "../../lib/demo/index.js";
+import { startDemo, Demo } from "../../demo/src/index.js";
 import { runNotebook, NotebookRun } from "../../lib/notebooks/run.js";
 import { tutorialNotebooks, PACKAGE_ROOT } from "../../lib/notebooks/toolchain.js";
 

@@ -3,17 +3,16 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { parseArgs } from "node:util";
-import { listenLoopback, LoopbackServer } from "../../lib/demo/loopback.js";
-import { startAllenDemo } from "../../lib/demo/allen/index.js";
-import { startXnatDemo } from "../../lib/demo/xnat/index.js";
-import { startS3Demo } from "../../lib/demo/s3/index.js";
-import { withFaults, faultWrapper, FaultSpec, FaultyListener, planFault, resolveFaultSpec, S3_OBJECT_GET, SessionExpiry, formatFaultStats } from "../../lib/demo/faults/index.js";
-import { FAULT_FLAGS, parseFaultFlags } from "../../lib/cli/faults.js";
+import { listenLoopback, LoopbackServer } from "../../demo/src/loopback.js";
+import { startAllenDemo } from "../../demo/src/allen/index.js";
+import { startXnatDemo } from "../../demo/src/xnat/index.js";
+import { startS3Demo } from "../../demo/src/s3/index.js";
+import { withFaults, faultWrapper, FaultSpec, FaultyListener, planFault, resolveFaultSpec, S3_OBJECT_GET, SessionExpiry, formatFaultStats, FAULT_FLAGS, parseFaultFlags } from "../../demo/src/faults/index.js";
+import { isDemoArgumentError } from "../../demo/src/errors.js";
 import { request, requestJson } from "../../lib/http/request.js";
 import { DEFAULT_RETRY, RetryPolicy } from "../../lib/core/retry.js";
-import { isInvalidArgumentError } from "../../lib/errors.js";
 import { HttpError, isHttpError, isNetworkError, isTimeoutError, isUnexpectedContentError, UnexpectedContentError } from "../../lib/http/errors.js";
-import { mulberry32 } from "../../lib/demo/prng.js";
+import { mulberry32 } from "../../demo/src/prng.js";
 import { rawRequest } from "./raw-http.js";
 
 const BIG = Buffer.alloc(1024 * 1024);
@@ -82,7 +81,7 @@ describe("reliability: fault injection layer", () => {
   describe("settings", () => {
     it("rejects rates outside [0, 1], rates that add up to more than 1, non-error statuses and bad regexes", () => {
       for (const spec of [{ errorRate: 1.5 }, { dropRate: -0.1 }, { errorRate: 0.6, truncateRate: 0.6 }, { errorStatuses: [200] }, { exceptPaths: "(" }, { slowMs: -1 }, { seed: 1.5 }, { sessionExpiry: { requests: 0 } }]) {
-        assert.throws(() => resolveFaultSpec(spec as FaultSpec), (e: unknown) => isInvalidArgumentError(e), JSON.stringify(spec));
+        assert.throws(() => resolveFaultSpec(spec as FaultSpec), (e: unknown) => isDemoArgumentError(e), JSON.stringify(spec));
       }
     });
 
@@ -113,7 +112,7 @@ describe("reliability: fault injection layer", () => {
         [{ "fault-error-rate": "0.7", "fault-truncate-rate": "0.7" }, /add up to/],
       ];
       for (const [values, message] of cases) {
-        assert.throws(() => parseFaultFlags(values), (e: unknown) => isInvalidArgumentError(e) && message.test((e as Error).message), JSON.stringify(values));
+        assert.throws(() => parseFaultFlags(values), (e: unknown) => isDemoArgumentError(e) && message.test((e as Error).message), JSON.stringify(values));
       }
       assert.throws(() => parseFaultFlags({ "fault-except-paths": ["(unclosed"] }), /--fault-except-paths takes a regular expression/);
     });

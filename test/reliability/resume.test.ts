@@ -5,8 +5,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as s3 from "../../lib/s3/index.js";
-import { startS3Demo, Q1_BUCKET, type S3DemoInfo } from "../../lib/demo/s3/index.js";
-import type { RunningService } from "../../lib/demo/types.js";
+import { startS3Demo, Q1_BUCKET, type S3DemoInfo } from "../../demo/src/s3/index.js";
+import type { RunningService } from "../../demo/src/types.js";
 import { tamperProxy } from "./tamper.js";
 
 const MOTOR = "q1/100307/MNINonLinear/Results/tfMRI_MOTOR_LR/";

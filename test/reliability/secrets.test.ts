@@ -3,7 +3,7 @@ import { ChildProcess, execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { DemoInfo } from "../../lib/demo/types.js";
+import type { DemoInfo } from "../../lib/config/demo-info.js";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const BIN = path.join(ROOT, "bin", "neuroportal.js");

@@ -6,11 +6,11 @@ import * as path from "node:path";
 import * as allen from "../../lib/allen/index.js";
 import * as s3 from "../../lib/s3/index.js";
 import * as xnat from "../../lib/xnat/index.js";
-import { startAllenDemo } from "../../lib/demo/allen/index.js";
-import { startXnatDemo, type XnatDemo } from "../../lib/demo/xnat/index.js";
-import { startS3Demo, Q1_BUCKET, type S3DemoInfo } from "../../lib/demo/s3/index.js";
-import type { RunningService } from "../../lib/demo/types.js";
-import { formatFaultStats, type FaultSpec, type FaultStats } from "../../lib/demo/faults/index.js";
+import { startAllenDemo } from "../../demo/src/allen/index.js";
+import { startXnatDemo, type XnatDemo } from "../../demo/src/xnat/index.js";
+import { startS3Demo, Q1_BUCKET, type S3DemoInfo } from "../../demo/src/s3/index.js";
+import type { RunningService } from "../../demo/src/types.js";
+import { formatFaultStats, type FaultSpec, type FaultStats } from "../../demo/src/faults/index.js";
 import { tamperProxy } from "./tamper.js";
 import { toBucketOptions } from "../../lib/s3/options.js";
 

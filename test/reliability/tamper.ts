@@ -1,6 +1,6 @@
 import * as http from "node:http";
-import { listenLoopback, LoopbackServer } from "../../lib/demo/loopback.js";
-import { withFaults, FaultSpec, FaultyListener } from "../../lib/demo/faults/index.js";
+import { listenLoopback, LoopbackServer } from "../../demo/src/loopback.js";
+import { withFaults, FaultSpec, FaultyListener } from "../../demo/src/faults/index.js";
 
 /** A complete upstream response, as a rule sees it and may rewrite it. */
 export interface Exchange {

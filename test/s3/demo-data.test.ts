@@ -4,9 +4,9 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
-import { demoBuckets, Q1_S3_SUBJECTS } from "../../lib/demo/s3/index";
-import { listPage, listParamsFrom, ListedObject } from "../../lib/demo/s3/listing";
-import { authorize } from "../../lib/demo/s3/auth";
+import { demoBuckets, Q1_S3_SUBJECTS } from "../../demo/src/s3/index";
+import { listPage, listParamsFrom, ListedObject } from "../../demo/src/s3/listing";
+import { authorize } from "../../demo/src/s3/auth";
 import { fromManifestJson } from "../../lib/s3/manifest";
 import { MOTOR_PREFIX } from "./fixtures";
 
@@ -99,7 +99,7 @@ describe("s3: demo bucket contents and listing layer", () => {
   });
 
   it("is byte-for-byte deterministic across processes", async () => {
-    const script = `const { demoBuckets } = require(${JSON.stringify(path.resolve(__dirname, "../../lib/demo/s3/index.ts"))});
+    const script = `const { demoBuckets } = require(${JSON.stringify(path.resolve(__dirname, "../../demo/src/s3/index.ts"))});
 const h = require("crypto").createHash("md5"); for (const b of demoBuckets("both")) for (const o of b.objects) h.update(o.key).update(o.body).update(o.lastModified.toISOString()); console.log(h.digest("hex"));`;
     const { stdout } = await run(process.execPath, ["--require", require.resolve("tsx/cjs"), "-e", script]);
     const here = createHash("md5");
@@ -132,7 +132,7 @@ const h = require("crypto").createHash("md5"); for (const b of demoBuckets("both
 
   it("stops the s3rver child process when its parent dies", async function () {
     this.timeout(60_000);
-    const script = `require(${JSON.stringify(path.resolve(__dirname, "../../lib/demo/s3/index.ts"))}).startS3Demo({ layout: "hcp1200" }).then(() => console.log("ready"));`;
+    const script = `require(${JSON.stringify(path.resolve(__dirname, "../../demo/src/s3/index.ts"))}).startS3Demo({ layout: "hcp1200" }).then(() => console.log("ready"));`;
     const parent = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
     await new Promise<void>((resolve, reject) => {
       parent.stdout!.on("data", (chunk) => String(chunk).includes("ready") && resolve());

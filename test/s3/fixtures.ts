@@ -2,10 +2,10 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import { listenLoopback, LoopbackServer } from "../../lib/demo/loopback";
-import { startS3Demo, S3DemoOptions } from "../../lib/demo/s3/index";
-import type { RunningService } from "../../lib/demo/types";
-import type { S3DemoInfo } from "../../lib/demo/s3/index";
+import { listenLoopback, LoopbackServer } from "../../demo/src/loopback";
+import { startS3Demo, S3DemoOptions } from "../../demo/src/s3/index";
+import type { RunningService } from "../../demo/src/types";
+import type { S3DemoInfo } from "../../demo/src/s3/index";
 
 export const SEED_Q1_LISTING = [
   "q1/", "q1/100307/", "q1/103515/", "q1/103818/", "q1/111312/", "q1/114924/", "q1/117122/", "q1/118932/", "q1/119833/", "q1/120212/",

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
-import { listenLoopback } from "../../lib/demo/loopback";
+import { listenLoopback } from "../../demo/src/loopback";
 import { objectPath, resolveObjectEndpoint } from "../../lib/s3/object-reader";
 import * as s3 from "../../lib/s3/index";
 import { demo, faultProxy, MOTOR_PREFIX, tempDir } from "./fixtures";

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import { FIXED_NEO, HIGH_AGREEABLENESS, IWRD_30_TO_34, Q1_LABELS } from "../../lib/demo/xnat/facts.js";
-import { generateCatalog, PROJECT_IDS } from "../../lib/demo/xnat/generate.js";
-import { projectsOf } from "../../lib/demo/xnat/model.js";
+import { FIXED_NEO, HIGH_AGREEABLENESS, IWRD_30_TO_34, Q1_LABELS } from "../../demo/src/xnat/facts.js";
+import { generateCatalog, PROJECT_IDS } from "../../demo/src/xnat/generate.js";
+import { projectsOf } from "../../demo/src/xnat/model.js";
 
 describe("xnat demo: the synthetic data set", () => {
   const catalog = generateCatalog();

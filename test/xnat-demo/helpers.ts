@@ -1,4 +1,4 @@
-import { startXnatDemo, XnatDemo, XnatDemoOptions } from "../../lib/demo/xnat/index.js";
+import { startXnatDemo, XnatDemo, XnatDemoOptions } from "../../demo/src/xnat/index.js";
 
 /** A response as the tests look at it. */
 export interface Reply {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { XMLParser } from "fast-xml-parser";
-import { Q1_LABELS } from "../../lib/demo/xnat/facts.js";
+import { Q1_LABELS } from "../../demo/src/xnat/facts.js";
 import { DemoClient, parseCsv, startClient } from "./helpers.js";
 
 describe("xnat demo: listings", () => {

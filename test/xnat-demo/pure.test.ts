@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import { likeToRegExp } from "../../lib/demo/xnat/listings.js";
-import { parseSearchDocument, SearchDocumentError } from "../../lib/demo/xnat/search-document.js";
-import { javaDouble } from "../../lib/demo/xnat/values.js";
+import { likeToRegExp } from "../../demo/src/xnat/listings.js";
+import { parseSearchDocument, SearchDocumentError } from "../../demo/src/xnat/search-document.js";
+import { javaDouble } from "../../demo/src/xnat/values.js";
 
 describe("xnat demo: pure helpers", () => {
   it("prints doubles like Java's Double.toString", () => {

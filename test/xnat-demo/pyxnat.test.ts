@@ -2,8 +2,8 @@ import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { HIGH_AGREEABLENESS, IWRD_30_TO_34, Q1_LABELS } from "../../lib/demo/xnat/facts.js";
-import { startXnatDemo, XnatDemo } from "../../lib/demo/xnat/index.js";
+import { HIGH_AGREEABLENESS, IWRD_30_TO_34, Q1_LABELS } from "../../demo/src/xnat/facts.js";
+import { startXnatDemo, XnatDemo } from "../../demo/src/xnat/index.js";
 
 const PYTHON = "/usr/bin/python3";
 const SCRIPT = path.join(__dirname, "pyxnat_tutorial.py");

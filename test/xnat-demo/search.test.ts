@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { XMLParser } from "fast-xml-parser";
-import { HIGH_AGREEABLENESS, IWRD_30_TO_34, Q1_LABELS } from "../../lib/demo/xnat/facts.js";
+import { HIGH_AGREEABLENESS, IWRD_30_TO_34, Q1_LABELS } from "../../demo/src/xnat/facts.js";
 import { bundle, DemoClient, parseCsv, startClient } from "./helpers.js";
 
 const NEO_FIELDS = ["SUBJECT_ID", ...["A", "O", "C", "N", "E"].map((factor) => `NEO_NEOFAC_${factor}`)].map((field) => `nt:scores/${field}`);

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { startXnatDemo, type XnatDemo } from "../../lib/demo/xnat/index.js";
+import { startXnatDemo, type XnatDemo } from "../../demo/src/xnat/index.js";
 import {
   ConstraintError,
   UnknownDataTypeError,

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startXnatDemo, type XnatDemo } from "../../lib/demo/index.js";
+import { startXnatDemo, type XnatDemo } from "../../demo/src/index.js";
 import { toDocumentFields, toWideTable, WideTableBuilder, type DocumentField, type WideTable } from "../../lib/xnat/index.js";
 import { InvalidArgumentError } from "../../lib/errors.js";
 import { UnsafeXmlError, XmlFormatError } from "../../lib/xnat/errors.js";
