@@ -2,13 +2,13 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { main } from "../../lib/cli/main.js";
-import { captureIo, listFiles, tempDir, withAllenDemo } from "./helpers.js";
+import { captureIo, filesUnder, tempDir, withAllenDemo } from "./helpers.js";
 
 describe("cli: neuroportal allen", () => {
   let api: string;
   let dir: string;
   withAllenDemo((url) => (api = url));
-  beforeEach(() => (dir = tempDir("np-allen-cli-")));
+  beforeEach(() => (dir = tempDir("np-allen-cli-").dir));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const expectedFiles = [path.join("atlasVolume", "atlasVolume.mhd"), path.join("atlasVolume", "atlasVolume.raw"), "energy.mhd", "energy.raw"];
@@ -17,19 +17,19 @@ describe("cli: neuroportal allen", () => {
     const c = captureIo();
     const code = await main(["allen", "download", "--dataSetId", "70813257", "--outputDirectory", dir, "--api", api], c.io);
     assert.equal(code, 0, c.err());
-    assert.deepEqual(listFiles(dir), expectedFiles);
+    assert.deepEqual(filesUnder(dir), expectedFiles);
     assert.deepEqual(c.out().trim().split("\n"), [path.join(dir, "atlasVolume", "atlasVolume.mhd"), path.join(dir, "atlasVolume", "atlasVolume.raw"), path.join(dir, "energy.mhd"), path.join(dir, "energy.raw")]);
     assert.equal(c.err(), "", "no progress drawn when stderr is not a terminal");
   });
 
   it("short flags -d/-o work, and the default data set is 69855739", async () => {
-    const withDefault = tempDir("np-allen-cli-");
+    const withDefault = tempDir("np-allen-cli-").dir;
     try {
       assert.equal(await main(["allen", "download", "-d", "69855739", "-o", dir, "--api", api], captureIo().io), 0);
       assert.equal(await main(["allen", "download", "-o", withDefault, "--api", api], captureIo().io), 0);
       const explicit = fs.readFileSync(path.join(dir, "energy.raw"));
       assert.ok(explicit.equals(fs.readFileSync(path.join(withDefault, "energy.raw"))), "no -d downloads data set 69855739");
-      const other = tempDir("np-allen-cli-");
+      const other = tempDir("np-allen-cli-").dir;
       assert.equal(await main(["allen", "download", "-d", "70813257", "-o", other, "--api", api], captureIo().io), 0);
       assert.ok(!explicit.equals(fs.readFileSync(path.join(other, "energy.raw"))), "another data set has another pattern");
       fs.rmSync(other, { recursive: true, force: true });
@@ -46,7 +46,7 @@ describe("cli: neuroportal allen", () => {
     } finally {
       process.chdir(before);
     }
-    assert.deepEqual(listFiles(dir), expectedFiles);
+    assert.deepEqual(filesUnder(dir), expectedFiles);
   });
 
   it("the default API is the real one (named in the usage text)", async () => {
@@ -77,14 +77,14 @@ describe("cli: neuroportal allen", () => {
       assert.equal(await main(argv, c.io), 2, argv.join(" "));
       assert.match(c.err(), /^neuroportal allen: /, argv.join(" "));
     }
-    assert.deepEqual(listFiles(dir), []);
+    assert.deepEqual(filesUnder(dir), []);
   });
 
   it("an unknown data set exits 1 naming the 404, after the atlas volume was written", async () => {
     const c = captureIo();
     assert.equal(await main(["allen", "download", "-d", "1234", "-o", dir, "--api", api], c.io), 1);
     assert.match(c.err(), /HTTP 404.*SectionDataSet 1234 does not exist/);
-    assert.deepEqual(listFiles(dir), expectedFiles.slice(0, 2));
+    assert.deepEqual(filesUnder(dir), expectedFiles.slice(0, 2));
   });
 
   it("an unreachable API exits 1 with a network error", async () => {

@@ -137,7 +137,7 @@ describe("allen demo service", () => {
   });
 
   it("numpy reads the demo's energy.raw as the same little-endian float32 grid", async () => {
-    const dir = tempDir();
+    const dir = tempDir().dir;
     try {
       await allen.downloadGridFile(69855739, dir, { api });
       const volume = await allen.readVolume(path.join(dir, "energy.mhd"));

@@ -7,7 +7,7 @@ import { isUnsafePathError } from "../../lib/errors.js";
 import { isHttpError, isNetworkError } from "../../lib/http/errors.js";
 import { isLocalWriteError } from "../../lib/files/local-write.js";
 import { createZip } from "../../demo/src/zip.js";
-import { listFiles, NO_RETRY_HTTP, sendBytes, serve, tempDir, withAllenDemo } from "./helpers.js";
+import { filesUnder, NO_RETRY_HTTP, sendBytes, serve, tempDir, withAllenDemo } from "./helpers.js";
 
 const FAST_RETRY = { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5, statuses: [500] } };
 
@@ -18,14 +18,14 @@ describe("allen: downloads against the demo service", () => {
   let api: string;
   let dir: string;
   withAllenDemo((url) => (api = url));
-  beforeEach(() => (dir = tempDir()));
+  beforeEach(() => (dir = tempDir().dir));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("downloadGridFile extracts energy.mhd and energy.raw (the seed's members) and returns their paths", async () => {
     const progress: allen.ArchiveProgress[] = [];
     const written = await allen.downloadGridFile(69855739, dir, { api, onProgress: (p) => progress.push(p) });
     assert.deepEqual(written, [path.join(dir, "energy.mhd"), path.join(dir, "energy.raw")]);
-    assert.deepEqual(listFiles(dir), ["energy.mhd", "energy.raw"]);
+    assert.deepEqual(filesUnder(dir), ["energy.mhd", "energy.raw"]);
     assert.equal(fs.statSync(path.join(dir, "energy.raw")).size, 67 * 41 * 58 * 4);
     const last = progress[progress.length - 1];
     assert.ok(last.totalBytes! > 0 && last.bytes === last.totalBytes);
@@ -34,9 +34,9 @@ describe("allen: downloads against the demo service", () => {
 
   it("members 'all' keeps data_set.xml; include asks for other volumes", async () => {
     await allen.downloadGridFile(69855739, dir, { api, members: "all" });
-    assert.deepEqual(listFiles(dir), ["data_set.xml", "energy.mhd", "energy.raw"]);
+    assert.deepEqual(filesUnder(dir), ["data_set.xml", "energy.mhd", "energy.raw"]);
     assert.match(fs.readFileSync(path.join(dir, "data_set.xml"), "utf8"), /<section-data-set>[\s\S]*<id type="integer">69855739<\/id>/);
-    const other = tempDir();
+    const other = tempDir().dir;
     try {
       const written = await allen.downloadGridFile(69855739, other, { api, include: ["intensity"] });
       assert.deepEqual(written.map((p) => path.basename(p)), ["intensity.mhd", "intensity.raw"]);
@@ -66,13 +66,13 @@ describe("allen: downloads against the demo service", () => {
 
   it("an unknown data set is a 404 HttpError and writes nothing", async () => {
     await assert.rejects(allen.downloadGridFile(12345, dir, { api, http: NO_RETRY_HTTP }), (e: unknown) => isHttpError(e) && e.status === 404 && /does not exist/.test(e.message));
-    assert.deepEqual(listFiles(dir), []);
+    assert.deepEqual(filesUnder(dir), []);
   });
 
   it("a missing reference space or a filter matching no file is an AllenNotFoundError", async () => {
     await assert.rejects(allen.downloadAtlasVolume(dir, { api, referenceSpaceId: 99 }), (e: unknown) => allen.isAllenNotFoundError(e) && /reference space 99 does not exist/.test((e as Error).message));
     await assert.rejects(allen.downloadAtlasVolume(dir, { api, pattern: "*nothing.zip" }), (e: unknown) => allen.isAllenNotFoundError(e) && /no well-known file matching \*nothing\.zip/.test((e as Error).message));
-    assert.deepEqual(listFiles(dir), []);
+    assert.deepEqual(filesUnder(dir), []);
   });
 
   it("a folder standing where a member goes → LocalWriteError (EISDIR) before anything is renamed: no header without its data", async () => {
@@ -81,7 +81,7 @@ describe("allen: downloads against the demo service", () => {
     const error = await allen.downloadGridFile(69855739, dir, { api }).catch((e) => e);
     assert.ok(isLocalWriteError(error) && error.osCode === "EISDIR", String(error));
     assert.match(error.message, /energy\.raw/);
-    assert.deepEqual(listFiles(dir), ["energy.mhd"]);
+    assert.deepEqual(filesUnder(dir), ["energy.mhd"]);
     assert.equal(fs.readFileSync(path.join(dir, "energy.mhd"), "utf8"), "older header");
   });
 
@@ -94,7 +94,7 @@ describe("allen: downloads against the demo service", () => {
 describe("allen: downloads that go wrong leave nothing behind", () => {
   let server: LoopbackServer | undefined;
   let dir: string;
-  beforeEach(() => (dir = tempDir()));
+  beforeEach(() => (dir = tempDir().dir));
   afterEach(async () => {
     await server?.close();
     server = undefined;
@@ -112,7 +112,7 @@ describe("allen: downloads that go wrong leave nothing behind", () => {
     await assert.rejects(allen.downloadAndExtract(`${server.url}grid_data/download/1`, dir), isUnsafePathError);
     await assert.rejects(allen.downloadAndExtract(`${server.url}x.zip`, dir, { members: [path.basename(outside)] }), isUnsafePathError);
     assert.ok(!fs.existsSync(outside), "nothing was written outside the folder");
-    assert.deepEqual(listFiles(dir), [], "nothing was written inside either");
+    assert.deepEqual(filesUnder(dir), [], "nothing was written inside either");
     const absolute = createZip([{ name: "/tmp/evil-absolute.raw", data: Buffer.alloc(1) }]);
     await server.close();
     server = await serve((_req, res) => sendBytes(res, absolute));
@@ -129,7 +129,7 @@ describe("allen: downloads that go wrong leave nothing behind", () => {
     });
     await assert.rejects(allen.downloadGridFile(1, dir, { api: server.url, http: FAST_RETRY }), (e: unknown) => allen.isZipFormatError(e) && e.problem === "damaged" && /CRC-32/.test((e as Error).message));
     assert.equal(requests, 3);
-    assert.deepEqual(listFiles(dir), []);
+    assert.deepEqual(filesUnder(dir), []);
   });
 
   it("a zip corrupted in transit once is fetched again and extracted", async () => {
@@ -160,7 +160,7 @@ describe("allen: downloads that go wrong leave nothing behind", () => {
     const zip = createZip([{ name: "energy.mhd", data: Buffer.from(header([2, 2, 2], "MET_FLOAT", "energy.raw")) }, { name: "energy.raw", data: Buffer.alloc(31) }]);
     server = await serve((_req, res) => sendBytes(res, zip));
     await assert.rejects(allen.downloadGridFile(1, dir, { api: server.url, http: FAST_RETRY }), (e: unknown) => allen.isVolumeSizeError(e) && e.expectedBytes === 32 && e.actualBytes === 31);
-    assert.deepEqual(listFiles(dir), []);
+    assert.deepEqual(filesUnder(dir), []);
   });
 
   it("a body cut short (connection dropped) raises NetworkError; no partial or temporary file is left, and an older file keeps its content", async () => {
@@ -177,7 +177,7 @@ describe("allen: downloads that go wrong leave nothing behind", () => {
       isNetworkError,
     );
     assert.equal(requests, 3, "a cut connection is retried, then reported");
-    assert.deepEqual(listFiles(dir), ["energy.raw"]);
+    assert.deepEqual(filesUnder(dir), ["energy.raw"]);
     assert.equal(fs.readFileSync(path.join(dir, "energy.raw"), "utf8"), "previous good content");
   });
 
@@ -192,6 +192,6 @@ describe("allen: downloads that go wrong leave nothing behind", () => {
     });
     const written = await allen.downloadGridFile(1, dir, { api: server.url, http: FAST_RETRY });
     assert.equal(written.length, 2);
-    assert.deepEqual(listFiles(dir), ["energy.mhd", "energy.raw"]);
+    assert.deepEqual(filesUnder(dir), ["energy.mhd", "energy.raw"]);
   });
 });

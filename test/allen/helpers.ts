@@ -1,7 +1,4 @@
-import * as fs from "node:fs";
 import type * as http from "node:http";
-import * as os from "node:os";
-import * as path from "node:path";
 import { startAllenDemo } from "../../demo/src/allen/index.js";
 import { listenLoopback, LoopbackServer } from "../../demo/src/loopback.js";
 
@@ -10,26 +7,7 @@ export function serve(handler: http.RequestListener): Promise<LoopbackServer> {
   return listenLoopback(handler, 0);
 }
 
-/** A fresh temporary folder. */
-export function tempDir(prefix = "np-allen-"): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-
-/** Every file below `dir` (relative paths, sorted), hidden temp files included. */
-export function listFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (at: string) => {
-    for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
-      const full = path.join(at, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else out.push(path.relative(dir, full));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
+export { tempDir, filesUnder } from "../helpers/files.js";
 export { captureIo } from "../helpers/capture-io.js";
 
 /** Sends a JSON body. */

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as allen from "../../lib/allen/index.js";
 import { writeFilesAtomically } from "../../lib/allen/atomic.js";
 import { isInvalidArgumentError } from "../../lib/errors.js";
-import { listFiles, tempDir } from "./helpers.js";
+import { filesUnder, tempDir } from "./helpers.js";
 import { parseMetaImageHeader } from "../../lib/allen/mhd.js";
 import { hasData } from "../../lib/allen/volume.js";
 
@@ -18,7 +18,7 @@ const BASE = { ObjectType: "Image", NDims: "3", BinaryData: "True", ElementSpaci
 
 describe("allen: MetaImage reader", () => {
   let dir: string;
-  beforeEach(() => (dir = tempDir()));
+  beforeEach(() => (dir = tempDir().dir));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const values = Array.from({ length: 12 }, (_, i) => (i % 5 === 0 ? -1 : i * 1.5));
@@ -136,7 +136,7 @@ describe("allen: unionize", () => {
 
 describe("allen: atomic writes", () => {
   let dir: string;
-  beforeEach(() => (dir = tempDir()));
+  beforeEach(() => (dir = tempDir().dir));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("a failure while writing removes the temporary files and leaves no final name", async () => {
@@ -147,11 +147,11 @@ describe("allen: atomic writes", () => {
         { path: path.join(dir, "blocker", "energy.raw"), data: Buffer.alloc(10) },
       ]),
     );
-    assert.deepEqual(listFiles(dir), ["blocker"]);
+    assert.deepEqual(filesUnder(dir), ["blocker"]);
   });
 
   it("writes every file under its final name on success", async () => {
     await writeFilesAtomically([{ path: path.join(dir, "a", "b.raw"), data: Buffer.from("x") }]);
-    assert.deepEqual(listFiles(dir), [path.join("a", "b.raw")]);
+    assert.deepEqual(filesUnder(dir), [path.join("a", "b.raw")]);
   });
 });

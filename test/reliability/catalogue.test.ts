@@ -2,7 +2,6 @@ import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as allen from "../../lib/allen/index.js";
 import * as s3 from "../../lib/s3/index.js";
@@ -18,6 +17,7 @@ import { HttpError, isHttpError, isNetworkError, isTimeoutError, isUnexpectedCon
 import { readZip, isZipFormatError } from "../../lib/zip/index.js";
 import { createZip } from "../../demo/src/zip.js";
 import { tamperProxy } from "./tamper.js";
+import { filesUnder, tempDir } from "../helpers/files.js";
 import { isLocalWriteError } from "../../lib/files/local-write.js";
 import { toBucketOptions } from "../../lib/s3/options.js";
 
@@ -44,19 +44,6 @@ function runWithFileSizeLimit(kb: number, args: string[], env: NodeJS.ProcessEnv
   });
 }
 
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "np-catalogue-"));
-}
-
-/** Every file below `dir`, hidden and temporary files included. */
-function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name)))
-    .sort();
-}
-
 const BILLION_LAUGHS = `<?xml version="1.0"?>
 <!DOCTYPE lolz [
  <!ENTITY lol "lol">
@@ -77,7 +64,7 @@ describe("reliability: the catalogue of bad inputs (each with its typed error, a
   const dirs: string[] = [];
   const login = () => ({ user: xnatDemo.info.user, password: xnatDemo.info.password });
   const dir = () => {
-    const made = tempDir();
+    const made = tempDir("np-catalogue-").dir;
     dirs.push(made);
     return made;
   };

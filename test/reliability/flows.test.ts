@@ -14,6 +14,7 @@ import { S3_OBJECT_GET, XNAT_LOGIN_PATHS, type FaultSpec } from "../../demo/src/
 import { isNeuroportalError, type NeuroportalError } from "../../lib/errors.js";
 import { tamperProxy } from "./tamper.js";
 import { toBucketOptions } from "../../lib/s3/options.js";
+import { filesUnder } from "../helpers/files.js";
 
 const FAST = { retries: 2, baseDelayMs: 1, maxDelayMs: 5, statuses: [500, 502, 503] };
 const PATIENT = { retries: 6, baseDelayMs: 2, maxDelayMs: 20, statuses: [500, 502, 503] };
@@ -123,7 +124,7 @@ describe("reliability: the tutorial flows under each fault mode complete correct
   /** Files under their final names must be complete: the grid's and the manifest's checksums. */
   function assertNothingWrong(flow: Flow, out: string): void {
     if (!fs.existsSync(out)) return;
-    const files = (fs.readdirSync(out, { recursive: true }) as string[]).filter((file) => fs.statSync(path.join(out, file)).isFile());
+    const files = filesUnder(out);
     for (const file of files) {
       if (flow === "allen" && expected.grid[file]) assert.equal(md5(path.join(out, file)), expected.grid[file], file);
       const entry = expected.evs.find((e) => e.key === file);

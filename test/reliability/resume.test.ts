@@ -8,12 +8,10 @@ import * as s3 from "../../lib/s3/index.js";
 import { startS3Demo, Q1_BUCKET, type S3DemoInfo } from "../../demo/src/s3/index.js";
 import type { RunningService } from "../../demo/src/types.js";
 import { tamperProxy } from "./tamper.js";
+import { filesUnder } from "../helpers/files.js";
 
 const MOTOR = "q1/100307/MNINonLinear/Results/tfMRI_MOTOR_LR/";
 
-function filesUnder(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((file) => fs.statSync(path.join(dir, file)).isFile()).sort();
-}
 
 describe("reliability: a download killed part-way resumes on the next run", function () {
   let service: RunningService<S3DemoInfo>;

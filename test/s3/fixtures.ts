@@ -1,7 +1,4 @@
-import * as fs from "node:fs";
 import * as http from "node:http";
-import * as os from "node:os";
-import * as path from "node:path";
 import { listenLoopback, LoopbackServer } from "../../demo/src/loopback";
 import { startS3Demo, S3DemoOptions } from "../../demo/src/s3/index";
 import type { RunningService } from "../../demo/src/types";
@@ -20,15 +17,11 @@ export const SEED_Q1_LISTING = [
 export const SEED_SUBJECT_LISTING = ["q1/100307/.xdlm/", "q1/100307/Diffusion/", "q1/100307/MNINonLinear/", "q1/100307/T1w/", "q1/100307/release-notes/", "q1/100307/unprocessed/"];
 export const MOTOR_PREFIX = "q1/100307/MNINonLinear/Results/tfMRI_MOTOR_LR/";
 
+export { tempDir, filesUnder } from "../helpers/files.js";
+
 /** Starts a demo bucket for one test file. */
 export async function demo(options: S3DemoOptions = {}): Promise<RunningService<S3DemoInfo>> {
   return startS3Demo(options);
-}
-
-/** A fresh temporary folder, removed by the returned function. */
-export function tempDir(): { dir: string; remove(): void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "np-s3-test-"));
-  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** What the fault proxy does to GET responses whose path matches. */
@@ -102,16 +95,3 @@ export async function faultProxy(upstream: string, faults: Fault[]): Promise<Loo
   return Object.assign(server, { requests });
 }
 
-/** Every file under `dir`, relative, sorted. */
-export function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (folder: string) => {
-    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
-      const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else out.push(path.relative(dir, full));
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return out.sort();
-}
