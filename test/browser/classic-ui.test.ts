@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { jupyterEnv } from "../../lib/notebooks/toolchain.js";
 import { runNotebook } from "../../lib/notebooks/index.js";
 import { Chromium } from "./chromium.js";
+import { writeNotebook } from "../helpers/notebooks.js";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORK = path.join(ROOT, "build", "test-browser", "classic");
@@ -19,17 +20,6 @@ const CELLS = [
   'plot(histogram([1, 2, 2, 3, 3, 3], { title: "first chart" }));',
   'plot(scatter([1, 2, 3], [3, 1, 2], { title: "second chart", trendline: true }));',
 ];
-
-function writeNotebook(file: string): void {
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (tslab)", language: "typescript" }, language_info: { name: "typescript" } },
-    cells: CELLS.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source })),
-  };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(notebook, null, 1));
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -85,8 +75,8 @@ describe("display in the live classic Notebook UI (jupyter notebook + Chromium) 
     if (!fs.existsSync(JUPYTER)) this.skip();
     assert.ok(fs.existsSync(path.join(ROOT, "dist", "display", "plot.js")), "run `npm run build` first: notebooks load the built package");
     fs.rmSync(WORK, { recursive: true, force: true });
-    writeNotebook(notebook);
-    writeNotebook(path.join(WORK, "source-headless.ipynb"));
+    writeNotebook(notebook, CELLS);
+    writeNotebook(path.join(WORK, "source-headless.ipynb"), CELLS);
     const run = await runNotebook(path.join(WORK, "source-headless.ipynb"), { outDir: path.join(WORK, "executed"), html: false, timeoutSeconds: 120 });
     assert.equal(run.status, "ok", run.log);
     fs.copyFileSync(run.executed, headless);

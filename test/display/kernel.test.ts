@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { runNotebook } from "../../lib/notebooks/index.js";
 import { plotlyBundleSource } from "../../lib/display/plotly-bundle.js";
 import { tslabJupyterFile, VERIFIED_TSLAB_VERSION } from "../../lib/display/kernel.js";
+import { writeNotebook } from "../helpers/notebooks.js";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORK = path.join(ROOT, "build", "test-display");
@@ -24,17 +25,6 @@ function assertBuilt(): void {
   const sources = fs.readdirSync(path.join(ROOT, "lib", "display"), { recursive: true }).map((f) => path.join(ROOT, "lib", "display", String(f))).filter((f) => f.endsWith(".ts"));
   const newest = Math.max(...sources.map((f) => fs.statSync(f).mtimeMs));
   if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < newest) assert.fail("dist/ is missing or older than lib/display: run `npm run build` first (notebooks load the built package)");
-}
-
-function writeNotebook(file: string, cells: string[]): void {
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (tslab)", language: "typescript" }, language_info: { name: "typescript" } },
-    cells: cells.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source })),
-  };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(notebook, null, 1));
 }
 
 /** A bundle with text, markup and a JSON mimetype, as plotly's renderer extension reads it. */
