@@ -2,8 +2,14 @@ import * as path from "node:path";
 
 /** The part of tslab's internal Jupyter module used to send display data (tslab 1.0.22). */
 interface TslabJupyter {
-  lastWriteDisplayData: ((message: { data: Record<string, string>; metadata: object; transient: object }, update: boolean) => void) | null;
+  lastWriteDisplayData: ((message: { data: MimeBundle; metadata: object; transient: object }, update: boolean) => void) | null;
 }
+
+/**
+ * One output's representations, by mime type: strings for text formats, JSON values for JSON
+ * mime types (e.g. `application/vnd.plotly.v1+json`). Front ends show the richest one they can.
+ */
+export type MimeBundle = Readonly<Record<string, string | object>>;
 
 /** The public tslab display API (tslab 1.0.22 `tslab.display` / `tslab.newDisplay()`). */
 export interface KernelDisplay {
@@ -41,14 +47,17 @@ export function tslab(): Tslab {
 }
 
 /**
- * Sends one display_data message with several representations (e.g. text/html plus a
- * text/plain fallback) through the kernel. Falls back to html only if the writer is missing.
+ * Sends one display_data message carrying every representation of the bundle (e.g. a plotly
+ * figure as JSON, its HTML and a text/plain fallback) through the kernel. If tslab's internal
+ * writer is missing, sends the bundle's text/html (else its text/plain) alone.
  */
-export function displayBundle(bundle: { html: string; text?: string }): void {
+export function displayBundle(bundle: MimeBundle): void {
   const writer = loadedJupyterModule()?.lastWriteDisplayData;
-  if (typeof writer === "function" && bundle.text !== undefined) {
-    writer({ data: { "text/html": bundle.html, "text/plain": bundle.text }, metadata: {}, transient: {} }, false);
+  if (typeof writer === "function") {
+    writer({ data: bundle, metadata: {}, transient: {} }, false);
     return;
   }
-  tslab().display.html(bundle.html);
+  const html = bundle["text/html"];
+  if (typeof html === "string") tslab().display.html(html);
+  else if (typeof bundle["text/plain"] === "string") tslab().display.text(bundle["text/plain"]);
 }

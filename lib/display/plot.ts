@@ -74,7 +74,7 @@ export function plot(figure: Figure, options: PlotOptions = {}): void {
   }
   const includePlotly = options.includePlotly === true || !bundleEmitted;
   const html = toPlotHtml(figure, { ...options, id: `np-plot-${++chartCount}`, includePlotly });
-  displayBundle({ html, text: describeFigure(figure) });
+  displayBundle({ "text/html": html, "text/plain": describeFigure(figure) });
   bundleEmitted = true;
 }
 

@@ -8,6 +8,6 @@ import type { Tabular } from "./table-data.js";
  */
 export function show(value: Tabular, options: TableOptions = {}): void {
   const text = toTextTable(value, options);
-  if (inKernel()) displayBundle({ html: toHtmlTable(value, options), text });
+  if (inKernel()) displayBundle({ "text/html": toHtmlTable(value, options), "text/plain": text });
   else process.stdout.write(`${text}\n`);
 }
