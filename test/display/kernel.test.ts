@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runNotebook } from "../../lib/notebooks/index.js";
-import { plotlyBundleSource } from "../../lib/display/index.js";
+import { histogram, plotlyBundleSource, PLOTLY_MIME_TYPE, scatter, toPlotlyJson } from "../../lib/display/index.js";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORK = path.join(ROOT, "build", "test-display");
@@ -11,11 +11,11 @@ interface Output {
   output_type: string;
   name?: string;
   text?: string | string[];
-  data?: Record<string, string | string[]>;
+  data?: Record<string, string | string[] | object>;
   transient?: unknown;
 }
 
-const joined = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join("") : value ?? "");
+const joined = (value: string | string[] | object | undefined) => (Array.isArray(value) ? value.join("") : typeof value === "string" ? value : "");
 
 /** Fails early, with what to run, when dist/ is older than the display sources the kernel would load. */
 function assertBuilt(): void {
@@ -85,6 +85,14 @@ describe("display in the real tslab kernel @notebook", function () {
     assert.ok(secondChart.length < 5000, `second chart is ${secondChart.length} bytes`);
     assert.ok(firstChart.includes('<div id="np-plot-1"') && secondChart.includes('<div id="np-plot-2"'));
     assert.equal(joined(first[3][0].data?.["text/plain"]), "[plotly figure: second — 1 trace (scatter)]");
+  });
+
+  it("plot() sends one output with plotly's JSON mime (stored as JSON), the HTML and the text", () => {
+    assert.equal(first[3].length, 1);
+    assert.deepEqual(Object.keys(first[3][0].data ?? {}).sort(), [PLOTLY_MIME_TYPE, "text/html", "text/plain"]);
+    assert.deepEqual(first[2][0].data?.[PLOTLY_MIME_TYPE], toPlotlyJson(histogram([1, 2, 2, 3], { title: "first" })));
+    assert.deepEqual(first[3][0].data?.[PLOTLY_MIME_TYPE], toPlotlyJson(scatter([1, 2, 3], [3, 1, 2], { title: "second" })));
+    assert.deepEqual(Object.keys(first[1][0].data ?? {}).sort(), ["text/html", "text/plain"], "tables carry no plotly mime");
   });
 
   it("progress() leaves one output holding the final line", () => {
