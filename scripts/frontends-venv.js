@@ -7,7 +7,9 @@
  * local folder of wheels. plotly 6 and later ship JupyterLab's plotly renderer (the prebuilt
  * labextension "jupyterlab-plotly") inside the plotly wheel; the build checks it is enabled.
  * The variant without the renderer needs no second venv: run Jupyter with its own
- * JUPYTER_CONFIG_DIR in which `jupyter labextension disable --level=user jupyterlab-plotly` was run.
+ * JUPYTER_CONFIG_DIR in which `jupyter labextension disable --level=user
+ * @jupyterlab/plotly-extension:factory` was run (the renderer's plugin id: disabling the package
+ * name jupyterlab-plotly only looks disabled in `jupyter labextension list`).
  *
  * Idempotent: a stamp in the venv records the requirements and the wheels they resolved to; the
  * venv is rebuilt only when that changes. Takes about 30 s and 330 MB when it builds.

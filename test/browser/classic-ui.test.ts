@@ -1,12 +1,12 @@
 import * as assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { jupyterEnv } from "../../lib/notebooks/toolchain.js";
 import { runNotebook } from "../../lib/notebooks/index.js";
 import { Chromium } from "./chromium.js";
+import { freePort } from "../helpers/free-port.js";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORK = path.join(ROOT, "build", "test-browser", "classic");
@@ -29,17 +29,6 @@ function writeNotebook(file: string): void {
   };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(notebook, null, 1));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
