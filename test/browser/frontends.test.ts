@@ -1,13 +1,15 @@
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PLOTLY_MIME_TYPE } from "../../lib/display/index.js";
 import { startDemo, type Demo } from "../../lib/demo/index.js";
 import { runNotebook } from "../../lib/notebooks/index.js";
-import { PACKAGE_ROOT, tutorialNotebooks } from "../../lib/notebooks/toolchain.js";
+import { jupyterEnv, PACKAGE_ROOT, tutorialNotebooks } from "../../lib/notebooks/toolchain.js";
 import { Chromium } from "./chromium.js";
 import { FrontendTabs, type Frontend, type NotebookPage } from "./jupyter-page.js";
-import { JupyterServer } from "./jupyter-server.js";
+import { FRONTENDS_VENV, JupyterServer } from "./jupyter-server.js";
+import { renderFile } from "./render.js";
 
 const WORK = path.join(PACKAGE_ROOT, "build", "test-frontends");
 const SCREENSHOTS = path.join(PACKAGE_ROOT, "build", "screenshots", "frontends");
@@ -107,14 +109,29 @@ describe("tutorial charts in JupyterLab 4 and Notebook 7 (Chromium, offline) @br
     console.log(`      front-end suite: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   });
 
+  /** The front end's tab(s) on a server, opened on first use. */
+  function frontendTabs(server: JupyterServer, frontend: Frontend): FrontendTabs {
+    const key = `${server.base} ${frontend}`;
+    if (!tabs.has(key)) tabs.set(key, new FrontendTabs(browser!, server, frontend));
+    return tabs.get(key)!;
+  }
+
+  /** Closes the front end's tab(s) on a server once a block of tests is done with them. */
+  async function closeTabs(server: JupyterServer | undefined, frontend: Frontend): Promise<void> {
+    const key = `${server?.base} ${frontend}`;
+    await tabs.get(key)?.close();
+    tabs.delete(key);
+  }
+
   /** Opens the notebook in the front end, runs `check`, asserts nothing left the machine, closes it. */
   async function withPage(server: () => JupyterServer, frontend: Frontend, file: string, options: { kernel?: boolean }, check: (page: NotebookPage) => Promise<void>): Promise<void> {
-    const key = `${server().base} ${frontend}`;
-    if (!tabs.has(key)) tabs.set(key, new FrontendTabs(browser!, server(), frontend));
-    const page = await tabs.get(key)!.open(relative(file), options);
+    const page = await frontendTabs(server(), frontend).open(relative(file), options);
     try {
       await check(page);
       assert.deepEqual(page.external, [], "requests that would leave the machine");
+    } catch (error) {
+      await page.screenshot(path.join(SCREENSHOTS, "failed", `${slug(frontend)}-${slug(relative(file))}.png`)).catch(() => undefined);
+      throw error;
     } finally {
       await page.close();
     }
@@ -123,6 +140,7 @@ describe("tutorial charts in JupyterLab 4 and Notebook 7 (Chromium, offline) @br
   for (const frontend of FRONTENDS) {
     describe(`${frontend} with plotly's renderer (plotly ${"\u2265"} 6 installed)`, () => {
       afterEach(async () => withRenderer?.shutdownKernels());
+      after(async () => closeTabs(withRenderer, frontend));
 
       for (const tutorial of tutorials) {
         const name = path.basename(tutorial, ".ipynb");
@@ -165,6 +183,7 @@ describe("tutorial charts in JupyterLab 4 and Notebook 7 (Chromium, offline) @br
 
     describe(`${frontend} without plotly's renderer (labextension disabled)`, () => {
       afterEach(async () => withoutRenderer?.shutdownKernels());
+      after(async () => closeTabs(withoutRenderer, frontend));
 
       for (const tutorial of tutorials) {
         const name = path.basename(tutorial, ".ipynb");
@@ -206,10 +225,9 @@ describe("tutorial charts in JupyterLab 4 and Notebook 7 (Chromium, offline) @br
     const behind = place(executed.get(tutorial)!, path.join("hidden-tab", "behind"), "behind");
     withoutRenderer!.trust(behind);
     const expected = chartCount(behind);
-    const key = `${withoutRenderer!.base} JupyterLab 4`;
-    if (!tabs.has(key)) tabs.set(key, new FrontendTabs(browser!, withoutRenderer!, "JupyterLab 4"));
-    const frontTab = await tabs.get(key)!.open(relative(front));
-    const page = await tabs.get(key)!.open(relative(behind), { background: true });
+    const lab = frontendTabs(withoutRenderer!, "JupyterLab 4");
+    const frontTab = await lab.open(relative(front));
+    const page = await lab.open(relative(behind), { background: true });
     try {
       const sizes = `Array.from(${page.panel}.content.node.querySelectorAll(".jp-OutputArea-output .np-plot")).map((e) => { const s = e.querySelector(".main-svg"); return { svg: s ? Number(s.getAttribute("width")) : 0, element: e.clientWidth }; })`;
       await page.waitFor(page.charts, (v) => v.htmlDrawn === expected, `the background tab's charts did not draw (${expected} expected)`);
@@ -225,6 +243,24 @@ describe("tutorial charts in JupyterLab 4 and Notebook 7 (Chromium, offline) @br
       await page.close();
       await frontTab.close();
       await withoutRenderer!.shutdownKernels();
+      await closeTabs(withoutRenderer, "JupyterLab 4");
+    }
+  });
+
+  it("nbconvert 7's HTML export (the venv's) draws every chart with the network blocked", async () => {
+    const files = tutorials.filter((t) => chartCount(executed.get(t)!) > 0).map((t) => place(executed.get(t)!, "nbconvert"));
+    const out = path.join(WORK, "nbconvert-html");
+    const convert = spawnSync(path.join(FRONTENDS_VENV, "bin", "jupyter"), ["nbconvert", "--to", "html", "--output-dir", out, ...files], { env: jupyterEnv(), encoding: "utf8", timeout: 120_000 });
+    assert.equal(convert.status, 0, convert.stderr);
+    /** nbconvert 7's own template asks cdnjs for require.js and MathJax (Debian's nbconvert 6 points them at local files); charts need neither. */
+    const templateAssets = [/^https:\/\/cdnjs\.cloudflare\.com\/ajax\/libs\/require\.js\//, /^https:\/\/cdnjs\.cloudflare\.com\/ajax\/libs\/mathjax\//];
+    for (const file of files) {
+      const html = path.join(out, `${path.basename(file, ".ipynb")}.html`);
+      const result = await renderFile(browser!, html, path.join(SCREENSHOTS, `nbconvert7-${path.basename(html, ".html")}.png`));
+      assert.equal(result.charts.length, chartCount(file), `${path.basename(html)}: the page holds every chart`);
+      for (const chart of result.charts) assert.ok(chart.drawn && chart.traces > 0, `${path.basename(html)}: ${chart.id} did not draw: ${chart.text.slice(0, 120)}`);
+      assert.deepEqual(result.externalRequests.filter((url) => !templateAssets.some((asset) => asset.test(url))), [], "requests other than nbconvert's template assets");
+      assert.deepEqual(result.exceptions, []);
     }
   });
 });

@@ -97,7 +97,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * A front end in a Chromium tab, opening notebooks (paths relative to the server's root) as a
  * user would: JupyterLab keeps one app page and opens each notebook in it with its own
  * docmanager:open command (closing it disposes the panel), Notebook 7 opens each notebook in
- * its own page. Requests that would leave the machine are recorded per notebook.
+ * its own page. Requests that would leave the machine are recorded per notebook. The app page
+ * is brought to the front before each notebook: a background tab gets no animation frames,
+ * and Lumino renders on them.
  */
 export class FrontendTabs {
   private lab: { sessionId: string; targetId: string; external: string[]; exceptions: string[]; unsubscribe: () => void } | undefined;
@@ -185,6 +187,7 @@ export class FrontendTabs {
         await evaluate("window.jupyterapp.restored.then(() => true)", true);
       }
       tab = this.lab;
+      await this.browser.send("Page.bringToFront", {}, tab.sessionId);
       firstRequest = tab.external.length;
       firstException = tab.exceptions.length;
       const evaluate = this.evaluator(tab.sessionId);
