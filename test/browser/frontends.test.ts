@@ -83,10 +83,11 @@ describe("tutorial charts in JupyterLab 4 and Notebook 7 (Chromium, offline) @br
   let withoutRenderer: JupyterServer | undefined;
   const tabs = new Map<string, FrontendTabs>();
   let executed = new Map<string, string>();
-  const started = Date.now();
+  let started = Date.now();
 
   before(async function () {
     this.timeout(900_000);
+    started = Date.now();
     assert.ok(JupyterServer.available(), "the front-ends venv is missing: run `node scripts/frontends-venv.js` (npm test does it through scripts/setup.js --for=test)");
     assert.ok(fs.existsSync(path.join(PACKAGE_ROOT, "dist", "display", "plot.js")), "run `npm run build` first: notebooks load the built package");
     fs.rmSync(WORK, { recursive: true, force: true });
@@ -157,6 +158,8 @@ describe("tutorial charts in JupyterLab 4 and Notebook 7 (Chromium, offline) @br
             await page.screenshot(path.join(SCREENSHOTS, `${slug(frontend)}-${name}-run.png`));
             await page.save();
           });
+          const raw = fs.readFileSync(file, "utf8");
+          for (const secret of [demo!.info.xnat?.password, demo!.info.s3?.secretAccessKey].filter(Boolean)) assert.ok(!raw.includes(secret!), "a demo secret in the saved notebook");
           const saved = readNotebook(file);
           assert.equal(outputsOf(saved).filter((o) => o.data?.[PLOTLY_MIME_TYPE] !== undefined).length, expected, "the saved file holds every chart");
           assert.deepEqual(outputsOf(saved).filter((o) => o.output_type === "error" || o.name === "stderr"), []);
