@@ -3,8 +3,9 @@
 /**
  * Installs whatever a fresh clone lacks, so that `npm start` and `npm test` are the whole set-up:
  * node packages (npm ci), Debian packages (as root; otherwise a message naming them), the
- * compiled library and demo services, and the tslab kernelspec. Idempotent and quick when
- * nothing is missing.
+ * compiled library and demo services, the tslab kernelspec and, for tests, the JupyterLab 4 /
+ * Notebook 7 venv of the front-end browser tests (scripts/frontends-venv.js). Idempotent and quick
+ * when nothing is missing.
  *
  * usage: node scripts/setup.js [--for=start|test|bench]
  */
@@ -18,7 +19,7 @@ const purpose = (process.argv.find((a) => a.startsWith("--for=")) || "--for=star
 
 const DEBIAN = {
   start: ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "jupyter-client", "jupyter-nbformat"],
-  test: ["chromium", "python3-pyxnat", "python3-boto", "python3-pandas", "awscli", "rclone", "time", "slurm-wlm", "munge"],
+  test: ["chromium", "python3-venv", "python3-pyxnat", "python3-boto", "python3-pandas", "awscli", "rclone", "time", "slurm-wlm", "munge"],
   bench: ["python3-pyxnat", "python3-boto", "python3-pandas", "awscli", "rclone", "time"],
 };
 
@@ -113,7 +114,19 @@ function ensureKernel() {
   run(jupyter, ["kernelspec", "install", "--user", "--name", "tslab", path.dirname(spec)], { stdio: ["ignore", "ignore", "inherit"] });
 }
 
+function ensureFrontendsVenv() {
+  const { ensureFrontendsVenv: ensure, VenvError } = require("./frontends-venv.js");
+  try {
+    ensure();
+  } catch (error) {
+    if (!(error instanceof VenvError)) throw error;
+    log(error.message);
+    process.exit(1);
+  }
+}
+
 ensureDebianPackages();
 ensureNodePackages();
 ensureBuilt();
 ensureKernel();
+if (purpose === "test") ensureFrontendsVenv();

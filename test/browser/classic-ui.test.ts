@@ -1,13 +1,13 @@
 import * as assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { jupyterEnv } from "../../lib/notebooks/toolchain.js";
 import { runNotebook } from "../../lib/notebooks/index.js";
 import { Chromium } from "./chromium.js";
 import { writeNotebook } from "../helpers/notebooks.js";
+import { freePort } from "../helpers/free-port.js";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORK = path.join(ROOT, "build", "test-browser", "classic");
@@ -20,17 +20,6 @@ const CELLS = [
   'plot(histogram([1, 2, 2, 3, 3, 3], { title: "first chart" }));',
   'plot(scatter([1, 2, 3], [3, 1, 2], { title: "second chart", trendline: true }));',
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -5,6 +5,8 @@ import { runNotebook } from "../../lib/notebooks/index.js";
 import { plotlyBundleSource } from "../../lib/display/plotly-bundle.js";
 import { tslabJupyterFile, VERIFIED_TSLAB_VERSION } from "../../lib/display/kernel.js";
 import { writeNotebook } from "../helpers/notebooks.js";
+import { histogram, scatter } from "../../lib/display/index.js";
+import { PLOTLY_MIME_TYPE, toPlotlyJson } from "../../lib/display/plot.js";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORK = path.join(ROOT, "build", "test-display");
@@ -13,11 +15,11 @@ interface Output {
   output_type: string;
   name?: string;
   text?: string | string[];
-  data?: Record<string, string | string[]>;
+  data?: Record<string, string | string[] | object>;
   transient?: unknown;
 }
 
-const joined = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join("") : value ?? "");
+const joined = (value: string | string[] | object | undefined) => (Array.isArray(value) ? value.join("") : typeof value === "string" ? value : "");
 
 /** Fails early, with what to run, when dist/ is older than the display sources the kernel would load. */
 function assertBuilt(): void {
@@ -100,6 +102,14 @@ describe("display in the real tslab kernel @notebook", function () {
     assert.ok(secondChart.length < 5000, `second chart is ${secondChart.length} bytes`);
     assert.ok(firstChart.includes('<div id="np-plot-1"') && secondChart.includes('<div id="np-plot-2"'));
     assert.equal(joined(first[3][0].data?.["text/plain"]), "[plotly figure: second — 1 trace (scatter)]");
+  });
+
+  it("plot() sends one output with plotly's JSON mime (stored as JSON), the HTML and the text", () => {
+    assert.equal(first[3].length, 1);
+    assert.deepEqual(Object.keys(first[3][0].data ?? {}).sort(), [PLOTLY_MIME_TYPE, "text/html", "text/plain"]);
+    assert.deepEqual(first[2][0].data?.[PLOTLY_MIME_TYPE], toPlotlyJson(histogram([1, 2, 2, 3], { title: "first" })));
+    assert.deepEqual(first[3][0].data?.[PLOTLY_MIME_TYPE], toPlotlyJson(scatter([1, 2, 3], [3, 1, 2], { title: "second" })));
+    assert.deepEqual(Object.keys(first[1][0].data ?? {}).sort(), ["text/html", "text/plain"], "tables carry no plotly mime");
   });
 
   it("progress() leaves one output holding the final line", () => {

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import { histogram, plot, scatter } from "../../lib/display/index.js";
 import { isInvalidArgumentError } from "../../lib/errors.js";
 import { matchSnapshot } from "./snapshot.js";
-import { describeFigure, toPlotHtml, toStandalonePage } from "../../lib/display/plot.js";
+import { describeFigure, PLOTLY_MIME_TYPE, toPlotBundle, toPlotHtml, toPlotlyJson, toStandalonePage, UNTRUSTED_CHART_NOTE } from "../../lib/display/plot.js";
 import { PLOTLY_BUNDLE_FILE, plotlyBundleSource } from "../../lib/display/plotly-bundle.js";
 
 /** Runs fn with process.stdout.write captured. */
@@ -26,7 +26,7 @@ describe("display: plot renderer", () => {
     const html = toPlotHtml(figure, { id: "np-plot-7" });
     matchSnapshot("plot-fragment.html", html);
     assert.equal(html, toPlotHtml(figure, { id: "np-plot-7" }), "same input, same output");
-    assert.ok(html.startsWith('<div id="np-plot-7" class="np-plot" style="width:100%;height:420px"></div><script type="text/javascript">'));
+    assert.ok(html.startsWith('<div id="np-plot-7" class="np-plot" style="width:100%"><p class="np-plot-note">'));
     assert.ok(!html.includes("Date.now") && !html.includes("Math.random"));
   });
 
@@ -51,9 +51,39 @@ describe("display: plot renderer", () => {
   });
 
   it("uses the figure's height and keeps the config overridable", () => {
-    const html = toPlotHtml({ data: [], layout: { height: 777 }, config: { displayModeBar: false } }, { id: "h" });
-    assert.ok(html.includes("height:777px"));
+    const figure = { data: [], layout: { height: 777 }, config: { displayModeBar: false } };
+    const html = toPlotHtml(figure, { id: "h" });
+    assert.ok(html.includes('e.style.height="777px"'));
     assert.ok(html.includes('"config":{"responsive":true,"displaylogo":false,"displayModeBar":false}'));
+    assert.equal(toPlotlyJson(figure).layout.height, 777);
+    assert.equal(toPlotlyJson(figure, { height: 300 }).layout.height, 300);
+    assert.ok(toPlotHtml(figure, { id: "h", height: 300 }).includes('e.style.height="300px"'));
+  });
+
+  it("the chart element holds, as plain text, the sentence a sanitised front end shows; only the script sets its height", () => {
+    const html = toPlotHtml(figure, { id: "np-plot-1" });
+    const element = html.slice(0, html.indexOf("<script"));
+    assert.equal(element, `<div id="np-plot-1" class="np-plot" style="width:100%"><p class="np-plot-note">${UNTRUSTED_CHART_NOTE.replace("'", "&#39;")}</p></div>`);
+    assert.match(UNTRUSTED_CHART_NOTE, /File → Trust Notebook/);
+    assert.match(UNTRUSTED_CHART_NOTE, /command palette/);
+    assert.match(UNTRUSTED_CHART_NOTE, /pip install plotly/);
+  });
+
+  it("a chart's mime bundle carries plotly's JSON, the HTML and the text (golden)", () => {
+    const bundle = toPlotBundle(figure, { id: "np-plot-3" });
+    assert.deepEqual(Object.keys(bundle), [PLOTLY_MIME_TYPE, "text/html", "text/plain"]);
+    assert.equal(PLOTLY_MIME_TYPE, "application/vnd.plotly.v1+json");
+    assert.equal(bundle["text/html"], toPlotHtml(figure, { id: "np-plot-3" }));
+    assert.equal(bundle["text/plain"], describeFigure(figure));
+    const json = bundle[PLOTLY_MIME_TYPE] as ReturnType<typeof toPlotlyJson>;
+    assert.deepEqual(json, { data: figure.data, layout: { ...figure.layout, height: 420 }, config: { responsive: true, displaylogo: false } });
+    matchSnapshot("plot-bundle.json", `${JSON.stringify(json, null, 1)}\n`);
+  });
+
+  it("plotly's JSON is plain JSON, with gaps (NaN, Infinity) as null as in the HTML", () => {
+    const json = toPlotlyJson({ data: [{ type: "heatmap", z: [[1, NaN], [Infinity, 2]] }] });
+    assert.deepEqual(json.data, [{ type: "heatmap", z: [[1, null], [null, 2]] }]);
+    assert.deepEqual(JSON.parse(JSON.stringify(json)), json);
   });
 
   it("builds a standalone page with one bundle for several figures", () => {
