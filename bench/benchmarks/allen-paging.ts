@@ -8,20 +8,23 @@ import { timeSide } from "../core/sides.js";
 import { ratioOf, scalingOf } from "../core/stats.js";
 import type { Measurement, ScalePoint } from "../core/types.js";
 
-const FULL_ROWS = 5000;
+/** At least 20,000 rows in 2000-row pages (11 pages), as issue 15 sets the goal. */
+const FULL_ROWS = 20_500;
 const QUICK_ROWS = 300;
 const PAGE_SIZE = 2000;
+/** Milliseconds the proxy adds per request: 50 as issue 15 sets (a transatlantic round trip to api.brain-map.org), 5 in quick mode. */
+const latencyOf = (context: BenchContext) => (context.quick ? 5 : 50);
 
 /**
  * Starts the demo Allen API with a Structure ontology of about `rows` rows (the demo's own
- * generator and RMA evaluator, just more rows) behind a 20 ms latency proxy.
+ * generator and RMA evaluator, just more rows) behind a 50 ms latency proxy.
  */
 async function allenWithRows(context: BenchContext, rows: number) {
   const data = createAllenDemoData();
   const structures = buildOntology(rows);
   data.catalog.set("Structure", structures.map((fields) => ({ fields, associations: {} })));
   const server = await listenLoopback(createAllenHandler(data));
-  const proxy = await context.latencyProxy(server.url, context.latencyMs);
+  const proxy = await context.latencyProxy(server.url, latencyOf(context));
   const url = `${proxy.url}api/v2/data/Structure/query.json?criteria=[graph_id$eq1]`;
   await warmUp(`${server.url}api/v2/data/Structure/query.json?criteria=[graph_id$eq1]`, structures.length);
   return { proxy, url, total: structures.length, close: server.close };
@@ -53,14 +56,15 @@ function allenNote(anchor: Measurement, ours: Measurement, floor: Measurement, p
   const verdict = floorRatio < 3
     ? `below 3x, so no client can meet the goal against this server (it spends ${serverMs} ms on the ${pages === 1 ? "page" : `${pages} pages`} and answers one request at a time, on top of each ${latencyMs} ms round trip)`
     : "so 3x is reachable against this server and it is neuroportal that misses it";
-  const waits = pages === 1 ? "1 round trip" : "2 round trips (page 1 brings total_rows, then the other pages at once)";
+  const rounds = pages === 1 ? 1 : 1 + Math.ceil((pages - 1) / 8);
+  const waits = pages === 1 ? "1 round trip" : `${rounds} round trips (page 1 brings total_rows, then up to 8 pages at a time)`;
   const warm = ours.warmSeconds !== undefined && floor.warmSeconds !== undefined ? ` (warm: ${ours.warmSeconds.toFixed(3)} s against ${floor.warmSeconds.toFixed(3)} s)` : "";
   return `${probe}: ${verdict}; neuroportal waits ${waits} and took ${ours.seconds.toFixed(3)} s cold = ${(ours.seconds / floor.seconds).toFixed(2)}x the bare client's time${warm}`;
 }
 
 export const allenPaging: Benchmark = {
   id: "allen-paging",
-  title: "Allen RMA paging (20 ms latency)",
+  title: "Allen RMA paging, 20,000+ rows (50 ms latency)",
   async run(context): Promise<BenchmarkResult> {
     const baseRows = context.quick ? QUICK_ROWS : FULL_ROWS;
     const notes: string[] = [];
@@ -89,13 +93,13 @@ export const allenPaging: Benchmark = {
           main = [
             {
               benchmark: `Allen paging, ${server.total}-row Structure query`,
-              measured: `all rows of one RMA query (${pages} pages of ${PAGE_SIZE}) through a proxy adding ${context.latencyMs} ms per request; same rows checked on both sides`,
+              measured: `all rows of one RMA query (${pages} pages of ${PAGE_SIZE}) through a proxy adding ${latencyOf(context)} ms per request; same rows checked on both sides; neuroportal with its defaults (first page alone, then up to 8 pages ahead as far as total_rows reaches)`,
               anchor: anchor.measurement,
               neuroportal: ours.measurement,
               ratio,
               goal: ">= 3x",
               met,
-              note: met ? undefined : allenNote(anchor.measurement, ours.measurement, floor.measurement, pages, context.latencyMs),
+              note: met ? undefined : allenNote(anchor.measurement, ours.measurement, floor.measurement, pages, latencyOf(context)),
             },
           ];
           notes.push(`${server.total} rows in ${pages} pages: anchor ${anchor.measurement.requests} requests in ${anchor.measurement.seconds.toFixed(3)} s, neuroportal ${ours.measurement.requests} requests in ${ours.measurement.seconds.toFixed(3)} s (medians of ${times}).`);

@@ -68,7 +68,9 @@ const isDamagedArchive = (error: unknown) => (isZipFormatError(error) && error.p
 export async function extractArchive(archive: Uint8Array, outDir: string, options: { members?: readonly string[] | "all"; source?: string } = {}): Promise<string[]> {
   const entries = readZip(archive, options.source).filter((entry) => !entry.isDirectory);
   const wanted = options.members ?? "all";
-  const chosen = wanted === "all" ? entries : entries.filter((entry) => wanted.includes(baseName(entry.name)));
+  // Named members come back in the order asked for, whatever the zip's order (the real grid zip puts energy.raw before energy.mhd).
+  const rank = (entry: { name: string }) => (wanted === "all" ? 0 : wanted.indexOf(baseName(entry.name)));
+  const chosen = wanted === "all" ? entries : entries.filter((entry) => wanted.includes(baseName(entry.name))).sort((a, b) => rank(a) - rank(b));
   if (wanted !== "all") {
     const missing = wanted.filter((name) => !chosen.some((entry) => baseName(entry.name) === name));
     if (missing.length) {

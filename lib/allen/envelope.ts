@@ -4,14 +4,20 @@ import { RmaError } from "./errors.js";
 /** One RMA answer: `{success, id, start_row, num_rows, total_rows, msg}`. */
 export interface RmaPage<Row = Record<string, unknown>> {
   rows: Row[];
-  startRow: number;
-  totalRows: number;
+  /** `start_row` as the server echoed it (undefined when absent). */
+  startRow: number | undefined;
+  /**
+   * `total_rows` as the server claimed it: a hint only. It over-reports for queries with
+   * `include=` (one row back, 9440 claimed) and is absent from some answers (an empty result).
+   */
+  totalRows: number | undefined;
 }
 
 /**
- * Checks and unpacks an RMA JSON envelope. Non-JSON bodies (an HTML maintenance page) raise
- * UnexpectedContentError; `success: false` or a malformed envelope raise {@link RmaError};
- * both carry the URL.
+ * Checks and unpacks an RMA JSON envelope. `msg` is the list of rows; an empty object
+ * (`"msg": {}`, how the API writes an empty result) is zero rows. Non-JSON bodies (an HTML
+ * maintenance page) raise UnexpectedContentError; `success: false` (the API answers it with
+ * HTTP 200) and a malformed envelope raise {@link RmaError}; both carry the URL.
  */
 export function fromEnvelopeJson<Row = Record<string, unknown>>(text: string, url: string, status = 200): RmaPage<Row> {
   const body = parseJsonBody<unknown>(text, url);
@@ -22,16 +28,22 @@ export function fromEnvelopeJson<Row = Record<string, unknown>>(text: string, ur
     throw new RmaError(msg, url, status);
   }
   if (envelope.success !== true && envelope.success !== "true") throw new RmaError("the envelope has no boolean `success`", url, status);
-  if (!Array.isArray(envelope.msg)) throw new RmaError(`\`msg\` is ${typeof envelope.msg}, not a list of rows`, url, status);
-  const rows = envelope.msg as Row[];
-  const totalRows = toCount(envelope.total_rows ?? envelope.totalRows, rows.length, "total_rows", url, status);
-  const startRow = toCount(envelope.start_row, 0, "start_row", url, status);
+  const rows = toRows<Row>(envelope.msg, url, status);
+  const totalRows = toCount(envelope.total_rows ?? envelope.totalRows, "total_rows", url, status);
+  const startRow = toCount(envelope.start_row, "start_row", url, status);
   return { rows, startRow, totalRows };
 }
 
-function toCount(value: unknown, fallback: number, key: string, url: string, status: number): number {
-  if (value === undefined || value === null) return fallback;
+function toRows<Row>(msg: unknown, url: string, status: number): Row[] {
+  if (Array.isArray(msg)) return msg as Row[];
+  if (msg !== null && typeof msg === "object" && Object.keys(msg).length === 0) return [];
+  const what = msg === null ? "null" : typeof msg === "object" ? "an object with keys" : typeof msg;
+  throw new RmaError(`\`msg\` is ${what}, not a list of rows`, url, status);
+}
+
+function toCount(value: unknown, key: string, url: string, status: number): number | undefined {
+  if (value === undefined || value === null) return undefined;
   const n = typeof value === "string" ? Number(value) : value;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 0) throw new RmaError(`\`${key}\` is ${JSON.stringify(value)}, not a row count`, url, status);
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) throw new RmaError(`\`${key}\` is ${JSON.stringify(value)}, not a row count`, url, status);
   return n;
 }

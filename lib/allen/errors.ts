@@ -13,20 +13,6 @@ export class RmaError extends NeuroportalError {
   }
 }
 
-/** Paging stopped early: a page came back empty before `total_rows` rows had arrived. */
-export class IncompletePagingError extends NeuroportalError {
-  readonly received: number;
-  readonly totalRows: number;
-  constructor(received: number, totalRows: number, url: string) {
-    super("E_PAGING", `a page came back empty after ${received} of ${totalRows} rows`, {
-      url,
-      hint: "the server over-reports total_rows or the data changed while paging; retry, or pass { incomplete: \"stop\" } to keep the rows that arrived",
-    });
-    this.received = received;
-    this.totalRows = totalRows;
-  }
-}
-
 /** A MetaImage (.mhd) header is missing a key, holds a bad value or asks for an unsupported feature. */
 export class MetaImageError extends NeuroportalError {
   constructor(message: string, file: string, hint = "the .mhd header is not a MetaImage header this reader supports; check the file") {
@@ -56,6 +42,5 @@ export class AllenNotFoundError extends NeuroportalError {
 
 export const isAllenNotFoundError = (e: unknown): e is AllenNotFoundError => e instanceof AllenNotFoundError;
 export const isRmaError = (e: unknown): e is RmaError => e instanceof RmaError;
-export const isIncompletePagingError = (e: unknown): e is IncompletePagingError => e instanceof IncompletePagingError;
 export const isMetaImageError = (e: unknown): e is MetaImageError => e instanceof MetaImageError;
 export const isVolumeSizeError = (e: unknown): e is VolumeSizeError => e instanceof VolumeSizeError;

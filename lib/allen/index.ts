@@ -3,7 +3,7 @@
  * and MetaImage (.mhd/.raw) volumes. The public API, as README documents it.
  */
 export { rows, query, queryFrame } from "./query.js";
-export type { QueryOptions, PageInfo, RmaRow } from "./query.js";
+export type { QueryOptions, PageInfo, PagingSummary, PagingStop, PagingWarning, RmaRow } from "./query.js";
 export { modelQueryUrl, referenceSpaceUrl } from "./rma.js";
 export type { ModelQuery, PagingStyle } from "./rma.js";
 export { downloadGridFile, downloadAtlasVolume, downloadAndExtract } from "./download.js";
@@ -13,6 +13,6 @@ export { readVolume } from "./mhd.js";
 export type { Volume, MetaImageHeader, ElementType, VoxelArray } from "./mhd.js";
 export { slice, valueRange, maskNoData, unionize } from "./volume.js";
 export type { SliceAxis, SliceOptions, ValueRange, StructureSummary } from "./volume.js";
-export { RmaError, IncompletePagingError, MetaImageError, VolumeSizeError, AllenNotFoundError, isRmaError, isIncompletePagingError, isMetaImageError, isVolumeSizeError, isAllenNotFoundError } from "./errors.js";
+export { RmaError, MetaImageError, VolumeSizeError, AllenNotFoundError, isRmaError, isMetaImageError, isVolumeSizeError, isAllenNotFoundError } from "./errors.js";
 export { ZipFormatError, isZipFormatError } from "../zip/errors.js";
 export type { ZipProblem } from "../zip/errors.js";

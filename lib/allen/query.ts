@@ -7,19 +7,51 @@ import { fromRecords } from "../frame/from-rows.js";
 import type { ColumnTypes } from "../frame/types.js";
 import { DEFAULT_PAGE_ROWS } from "./constants.js";
 import { fromEnvelopeJson, RmaPage } from "./envelope.js";
-import { IncompletePagingError, RmaError } from "./errors.js";
+import { RmaError } from "./errors.js";
 import { pageUrl, PagingStyle } from "./rma.js";
-import { Slots } from "../core/pool.js";
 
 /** One RMA row as the API sends it. */
 export type RmaRow = Record<string, unknown>;
 
-/** What {@link rows} reports after each page. */
+/** What {@link rows} reports after each page it uses (discarded look-ahead pages are not reported). */
 export interface PageInfo {
   url: string;
   startRow: number;
+  /** Rows this page brought. */
   rows: number;
-  totalRows: number;
+  /** `total_rows` as this page claimed it: a hint, undefined when the answer had none. */
+  totalRows: number | undefined;
+}
+
+/** Why paging ended. */
+export type PagingStop = "short-page" | "empty-page" | "claimed-total-reached" | "start-row-mismatch";
+
+/** What one paged query did; the return value of the {@link rows} generator. */
+export interface PagingSummary {
+  /** Rows yielded. */
+  rows: number;
+  /** Page requests sent, discarded look-ahead pages included. */
+  requests: number;
+  /** The last `total_rows` the server claimed (undefined when it never said). */
+  claimedTotal: number | undefined;
+  stop: PagingStop;
+}
+
+/**
+ * Something paging noticed that did not cost any row: the rows that arrived are all returned.
+ * - `total-rows-unmet`: the answers claimed more rows than they delivered (the Allen API
+ *   over-counts `total_rows` for queries with `include=`);
+ * - `start-row-mismatch`: a page came back for another `start_row` than asked (the server
+ *   ignores the paging parameters), so paging stopped instead of repeating rows.
+ */
+export interface PagingWarning {
+  kind: "total-rows-unmet" | "start-row-mismatch";
+  message: string;
+  /** The query URL (without paging). */
+  url: string;
+  /** Rows received when paging stopped. */
+  received: number;
+  claimedTotal: number | undefined;
 }
 
 /** Options of {@link rows}, {@link query} and {@link queryFrame}. */
@@ -28,19 +60,27 @@ export interface QueryOptions {
   numRows?: number;
   /** How page bounds are written into the URL (default `auto`). */
   paging?: PagingStyle;
-  /** Pages fetched at once after the first page revealed `total_rows` (default 4; 1 = strictly sequential). */
+  /**
+   * Most pages in flight at once (default 8; 1 = strictly sequential). The first page is always
+   * asked for alone; further pages are asked for ahead only as far as its `total_rows` hint reaches.
+   */
   concurrency?: number;
-  /** What an empty page before `total_rows` does: raise {@link IncompletePagingError} (default) or stop quietly. */
-  incomplete?: "error" | "stop";
   /** Called with each page's URL before it is requested (the seed prints it). */
   onRequest?: (url: string) => void;
-  /** Called after each page arrived. */
+  /** Called after each page arrived, in page order. */
   onPage?: (info: PageInfo) => void;
+  /** Called when paging ends short of `total_rows` or on a page that is not the one asked for (see {@link PagingWarning}). */
+  onWarning?: (warning: PagingWarning) => void;
   /** Timeouts, retries and abort signal for each page request. */
   http?: HttpOptions;
   /** The `fetch` to send with instead of the default keep-alive transport. */
   fetch?: FetchLike;
 }
+
+/** Default pages in flight: enough that a 20,000-row query of 2000-row pages takes three round trips, few enough to be polite. */
+export const DEFAULT_PAGE_CONCURRENCY = 8;
+/** Most pages a query may ask to have in flight. */
+export const MAX_PAGE_CONCURRENCY = 32;
 
 const ERROR_STATUSES = [400, 404, 422];
 
@@ -56,79 +96,122 @@ export async function fetchPage(url: string, http: HttpOptions = {}, fetch?: Fet
   return page;
 }
 
-/**
- * Yields every row of an RMA query, page by page, in order. The first page tells
- * `total_rows`; the remaining pages are then fetched up to `concurrency` at a time. A page
- * that is shorter than asked is topped up from where it ended; an empty page before
- * `total_rows` ends with {@link IncompletePagingError} (never an endless loop).
- */
-export async function* rows(url: string, options: QueryOptions = {}): AsyncGenerator<RmaRow, void, undefined> {
-  const numRows = options.numRows ?? DEFAULT_PAGE_ROWS;
-  if (!Number.isInteger(numRows) || numRows <= 0) throw new InvalidArgumentError(`numRows must be a positive whole number, not ${numRows}`);
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
-  const style = options.paging ?? "auto";
-  const controller = new AbortController();
-  const outer = options.http?.signal;
-  const onAbort = () => controller.abort(outer?.reason);
-  outer?.addEventListener("abort", onAbort, { once: true });
-  const http: HttpOptions = { ...options.http, signal: controller.signal };
+interface Pending {
+  startRow: number;
+  /** Rows a full page holds in the regime it was asked in (`numRows`, or the server's cap once confirmed). */
+  full: number;
+  controller: AbortController;
+  page: Promise<RmaPage<RmaRow>>;
+}
 
-  const load = async (startRow: number, count: number): Promise<RmaPage<RmaRow>> => {
-    const target = pageUrl(url, startRow, count, style);
+/**
+ * Yields every row of an RMA query, page by page, in order, lazily. Paging ends at the first
+ * page shorter than a full page or empty (AllenSDK's rule), or once as many rows arrived as
+ * `total_rows` claimed; `total_rows` is only a hint, because the API over-counts it for
+ * queries with `include=`: it decides how many pages may be asked for ahead of the reader (at
+ * most `concurrency`, never past the claim), never how many pages there are. Pages asked for
+ * ahead of a short page are discarded (their requests aborted). A short page that leaves the
+ * claim unmet is confirmed by one more request at the next row: if that brings rows, the
+ * server caps pages at the short page's length and paging goes on at that size. Rows that
+ * arrived are never thrown away; a shortfall is reported to `onWarning` and in the
+ * generator's return value ({@link PagingSummary}).
+ */
+export async function* rows(url: string, options: QueryOptions = {}): AsyncGenerator<RmaRow, PagingSummary, undefined> {
+  const numRows = options.numRows ?? DEFAULT_PAGE_ROWS;
+  if (!Number.isSafeInteger(numRows) || numRows <= 0) throw new InvalidArgumentError(`numRows must be a positive whole number, not ${numRows}`);
+  const concurrency = options.concurrency ?? DEFAULT_PAGE_CONCURRENCY;
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > MAX_PAGE_CONCURRENCY) {
+    throw new InvalidArgumentError(`concurrency must be a whole number from 1 to ${MAX_PAGE_CONCURRENCY}, not ${concurrency}`);
+  }
+  const style = options.paging ?? "auto";
+  const outer = options.http?.signal;
+  outer?.throwIfAborted();
+
+  const inFlight: Pending[] = [];
+  let requests = 0;
+  let received = 0;
+  let claimed: number | undefined;
+  let full = numRows;
+  let nextStart = 0;
+  /** A short page left the claim unmet: one confirming request runs alone before paging goes on. */
+  let confirming = false;
+
+  const launch = (startRow: number): void => {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(outer?.reason);
+    outer?.addEventListener("abort", onAbort, { once: true });
+    const target = pageUrl(url, startRow, numRows, style);
+    requests++;
     options.onRequest?.(target);
-    const page = await fetchPage(target, http, options.fetch);
-    options.onPage?.({ url: target, startRow, rows: page.rows.length, totalRows: page.totalRows });
-    return page;
+    const page = fetchPage(target, { ...options.http, signal: controller.signal }, options.fetch).finally(() => outer?.removeEventListener("abort", onAbort));
+    page.catch(() => undefined);
+    inFlight.push({ startRow, full, controller, page });
+    nextStart = startRow + full;
+  };
+  const discard = (): void => {
+    for (const pending of inFlight.splice(0)) pending.controller.abort();
+  };
+  const fill = (): void => {
+    const window = confirming || claimed === undefined ? 1 : concurrency;
+    while (inFlight.length < window && (inFlight.length === 0 || (claimed !== undefined && nextStart < claimed))) launch(nextStart);
+  };
+  const finish = (stop: PagingStop): PagingSummary => {
+    discard();
+    if (stop !== "start-row-mismatch" && claimed !== undefined && received < claimed) {
+      options.onWarning?.({
+        kind: "total-rows-unmet",
+        message: `the server claimed total_rows ${claimed} but paging ended after ${received} rows (${stop === "empty-page" ? "an empty page" : "a short page"}); every row that arrived is kept`,
+        url,
+        received,
+        claimedTotal: claimed,
+      });
+    }
+    return { rows: received, requests, claimedTotal: claimed, stop };
   };
 
   try {
-    const first = await load(0, numRows);
-    const totalRows = first.totalRows;
-    yield* first.rows;
-    let received = first.rows.length;
-    if (received >= totalRows) return;
-    if (received === 0) {
-      if (options.incomplete === "stop") return;
-      throw new IncompletePagingError(0, totalRows, url);
-    }
-    const pageSize = Math.min(numRows, first.rows.length);
-    const planned: { startRow: number; count: number }[] = [];
-    for (let start = received; start < totalRows; start += pageSize) planned.push({ startRow: start, count: Math.min(pageSize, totalRows - start) });
-
-    // A page holds its slot from its request until it is yielded: at most `concurrency` pages are requested ahead of the reader.
-    const slots = new Slots(concurrency);
-    const releases: (() => void)[] = [];
-    const pages = planned.map(({ startRow, count }, index) => {
-      const page = slots.acquire().then((release) => {
-        releases[index] = release;
-        return load(startRow, count);
-      });
-      page.catch(() => undefined);
-      return page;
-    });
-    for (let index = 0; index < planned.length; index++) {
-      const page = await pages[index];
-      releases[index]();
-      const expected = planned[index];
-      let got = page.rows;
-      yield* got;
-      received += got.length;
-      let filled = got.length;
-      while (filled < expected.count) {
-        if (got.length === 0) {
-          if (options.incomplete === "stop") return;
-          throw new IncompletePagingError(received, totalRows, url);
-        }
-        const topUp = await load(expected.startRow + filled, expected.count - filled);
-        got = topUp.rows;
-        yield* got;
-        received += got.length;
-        filled += got.length;
+    launch(0);
+    for (;;) {
+      const pending = inFlight.shift()!;
+      const page = await pending.page;
+      if (page.rows.length > 0 && page.startRow !== undefined && page.startRow !== pending.startRow) {
+        const summary = finish("start-row-mismatch");
+        options.onWarning?.({ kind: "start-row-mismatch", message: `asked for rows from ${pending.startRow} but the answer starts at ${page.startRow}; paging stopped so rows are not repeated`, url, received, claimedTotal: claimed });
+        return summary;
       }
+      if (page.totalRows !== undefined) claimed = page.totalRows;
+      options.onPage?.({ url: pageUrl(url, pending.startRow, numRows, style), startRow: pending.startRow, rows: page.rows.length, totalRows: page.totalRows });
+      received += page.rows.length;
+      const count = page.rows.length;
+      if (count === 0) {
+        yield* page.rows;
+        return finish("empty-page");
+      }
+      if (count < pending.full) {
+        discard();
+        yield* page.rows;
+        if (confirming || claimed === undefined || received >= claimed) return finish("short-page");
+        confirming = true;
+        full = count;
+        launch(received);
+        continue;
+      }
+      confirming = false;
+      if (count > pending.full) {
+        // More rows than a full page held so far (a confirmed cap that was not one): page on at this size.
+        discard();
+        full = count;
+        nextStart = received;
+      }
+      if (claimed !== undefined && received >= claimed) {
+        yield* page.rows;
+        return finish("claimed-total-reached");
+      }
+      fill();
+      yield* page.rows;
     }
   } finally {
-    outer?.removeEventListener("abort", onAbort);
-    controller.abort();
+    discard();
   }
 }
 

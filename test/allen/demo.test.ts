@@ -62,13 +62,41 @@ describe("allen demo service", () => {
     assert.deepEqual(Object.keys(only.body.msg[0]), ["id", "acronym"]);
   });
 
-  it("answers errors in the envelope: 400 for unknown models and bad syntax, 404 for unknown ids", async () => {
+  it("answers a query it cannot run as the real API does: success:false with HTTP 200 and the reason in msg", async () => {
+    for (const [suffix, message] of [
+      ["api/v2/data/Nope/query.json", /unknown model Nope/],
+      ["api/v2/data/Structure/query.json?criteria=[id$eq1", /unbalanced/],
+      ["api/v2/data/Structure/query.json?criteria=[colour$eq1]", /unknown attribute colour/],
+      ["api/v2/data/Structure/query.xml", /json only/],
+    ] as const) {
+      const { status, body } = await get(suffix);
+      assert.equal(status, 200, suffix);
+      assert.deepEqual(Object.keys(body).sort(), ["msg", "success"], suffix);
+      assert.equal(body.success, false, suffix);
+      assert.match(body.msg, message, suffix);
+    }
+  });
+
+  it("answers an empty result as `msg: {}` without total_rows (the real API's shape), also for an unknown id", async () => {
+    for (const suffix of ["api/v2/data/Structure/query.json?criteria=[acronym$eq'NoSuchThing']", "api/v2/data/SectionDataSet/1.json"]) {
+      const { status, body } = await get(suffix);
+      assert.equal(status, 200, suffix);
+      assert.deepEqual(body, { success: true, id: 0, start_row: 0, num_rows: 0, msg: {} }, suffix);
+    }
+  });
+
+  it("over-counts total_rows for queries with include= (the joined rows), as the real API does; exact without include", async () => {
+    const loose = await get("api/v2/data/ReferenceSpace/query.json?criteria=[id$eq10]&include=well_known_files[path$li'*']");
+    assert.equal(loose.body.num_rows, 1);
+    assert.equal(loose.body.total_rows, loose.body.msg[0].well_known_files.length);
+    assert.ok(loose.body.total_rows > 1);
+    const strict = await get("api/v2/data/ReferenceSpace/query.json?criteria=[id$eq10]&include=well_known_files[path$li'*atlasVolume.zip']");
+    assert.deepEqual([strict.body.num_rows, strict.body.total_rows], [1, 1]);
+    assert.equal((await get("api/v2/data/ReferenceSpace/query.json?criteria=[id$eq10]")).body.total_rows, 1);
+  });
+
+  it("answers downloads and unknown paths with their status: 404 for unknown files and data sets, 400 for an unknown grid volume, 405 for POST", async () => {
     for (const [suffix, status, message] of [
-      ["api/v2/data/Nope/query.json", 400, /unknown model Nope/],
-      ["api/v2/data/Structure/query.json?criteria=[id$eq1", 400, /unbalanced/],
-      ["api/v2/data/Structure/query.json?criteria=[colour$eq1]", 400, /unknown attribute colour/],
-      ["api/v2/data/Structure/query.xml", 400, /json only/],
-      ["api/v2/data/SectionDataSet/1.json", 404, /SectionDataSet 1 does not exist/],
       ["api/v2/well_known_file_download/999", 404, /WellKnownFile 999 does not exist/],
       ["grid_data/download/999", 404, /SectionDataSet 999/],
       ["grid_data/download/69855739?include=colour", 400, /unknown grid volume colour/],
@@ -81,6 +109,12 @@ describe("allen demo service", () => {
     }
     const post = await request(`${api}api/v2/data/Structure/query.json`, { method: "POST", acceptStatus: [405], retry: false });
     assert.equal(post.status, 405);
+  });
+
+  it("answers `grid_data/download/<id>&include=...` (a `&` for the `?`) with the default zip, as the real server did", async () => {
+    const junk = readZip((await request(`${api}grid_data/download/69855739&include=energy,density,intensity`)).body);
+    const plain = readZip((await request(`${api}grid_data/download/69855739`)).body);
+    assert.deepEqual(junk.map((e) => e.name), plain.map((e) => e.name));
   });
 
   it("serves the ontology as a nested tree at structure_graph_download/1.json, consistent with the flat rows", async () => {
@@ -107,14 +141,14 @@ describe("allen demo service", () => {
     assert.match(body.msg[0].genes[0].name, /placeholder/);
   });
 
-  it("grid zips hold data_set.xml, energy.mhd and energy.raw (67x41x58 float32 LE, -1 outside the brain); include drops data_set.xml", async () => {
+  it("grid zips hold data_set.xml, energy.raw and energy.mhd in the real zip's order (67x41x58 float32 LE, -1 outside the brain); include drops data_set.xml", async () => {
     const zip = (await request(`${api}grid_data/download/69855739`)).body;
     const entries = readZip(zip);
-    assert.deepEqual(entries.map((e) => e.name), ["data_set.xml", "energy.mhd", "energy.raw"]);
-    const mhd = entries[1].read().toString();
+    assert.deepEqual(entries.map((e) => e.name), ["data_set.xml", "energy.raw", "energy.mhd"]);
+    const mhd = entries[2].read().toString();
     assert.match(mhd, /^ObjectType = Image\nNDims = 3\nBinaryData = True\nBinaryDataByteOrderMSB = False\n/);
     assert.match(mhd, /DimSize = 67 41 58\nElementType = MET_FLOAT\nElementDataFile = energy.raw\n$/);
-    const raw = entries[2].read();
+    const raw = entries[1].read();
     assert.equal(raw.length, 637_304);
     assert.equal(raw.readFloatLE(0), -1, "a corner voxel is outside the brain");
     const header = parseMetaImageHeader(mhd);
@@ -133,7 +167,7 @@ describe("allen demo service", () => {
     }
     assert.equal(jumps, 0, "the expression pattern is smooth");
     const partial = readZip((await request(`${api}grid_data/download/69855739?include=energy,intensity`)).body);
-    assert.deepEqual(partial.map((e) => e.name), ["energy.mhd", "energy.raw", "intensity.mhd", "intensity.raw"]);
+    assert.deepEqual(partial.map((e) => e.name), ["energy.raw", "energy.mhd", "intensity.raw", "intensity.mhd"]);
   });
 
   it("numpy reads the demo's energy.raw as the same little-endian float32 grid", async () => {

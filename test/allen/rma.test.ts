@@ -67,10 +67,18 @@ describe("allen: RMA envelope", () => {
     );
   });
 
-  it("rejects envelopes without success, with a non-list msg or a bad total_rows", () => {
+  it("reads an empty result written as `msg: {}` without total_rows (the real API's shape) as zero rows with no claim", () => {
+    assert.deepEqual(fromEnvelopeJson('{"success": true, "id": 0, "start_row": 0, "num_rows": 0, "msg": {}}', url), { rows: [], startRow: 0, totalRows: undefined });
+    assert.deepEqual(fromEnvelopeJson(JSON.stringify({ success: true, msg: [] }), url), { rows: [], startRow: undefined, totalRows: undefined });
+  });
+
+  it("rejects envelopes without success, with a msg that is neither rows nor empty, or a bad total_rows", () => {
     assert.throws(() => fromEnvelopeJson("[1,2]", url), allen.isRmaError);
     assert.throws(() => fromEnvelopeJson(JSON.stringify({ msg: [] }), url), allen.isRmaError);
     assert.throws(() => fromEnvelopeJson(JSON.stringify({ success: true, msg: "x" }), url), allen.isRmaError);
+    assert.throws(() => fromEnvelopeJson(JSON.stringify({ success: true, msg: { id: 1 } }), url), (e: unknown) => allen.isRmaError(e) && /an object with keys/.test(e.serverMessage));
+    assert.throws(() => fromEnvelopeJson(JSON.stringify({ success: true, msg: null }), url), allen.isRmaError);
     assert.throws(() => fromEnvelopeJson(JSON.stringify({ success: true, msg: [], total_rows: "many" }), url), allen.isRmaError);
+    assert.throws(() => fromEnvelopeJson(JSON.stringify({ success: true, msg: [], total_rows: 1e300 }), url), allen.isRmaError);
   });
 });

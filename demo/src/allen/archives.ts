@@ -22,9 +22,10 @@ export class ArchiveCache {
       const energy = energyVolume(set.id, set.plane);
       const data: Record<GridVolume, () => Float32Array> = { energy: () => energy, density: () => densityFrom(energy), intensity: () => intensityFrom(energy) };
       const entries: ZipInput[] = include?.length ? [] : [{ name: "data_set.xml", data: Buffer.from(dataSetXml(set)) }];
+      // Each volume's .raw before its .mhd, the order of the recorded real zip (data_set.xml, energy.raw, energy.mhd).
       for (const volume of volumes) {
-        entries.push({ name: `${volume}.mhd`, data: Buffer.from(metaImageHeader({ dims: GRID_DIMS, spacing: GRID_SPACING, elementType: "MET_FLOAT", dataFile: `${volume}.raw` })) });
         entries.push({ name: `${volume}.raw`, data: littleEndianBytes(data[volume]()) });
+        entries.push({ name: `${volume}.mhd`, data: Buffer.from(metaImageHeader({ dims: GRID_DIMS, spacing: GRID_SPACING, elementType: "MET_FLOAT", dataFile: `${volume}.raw` })) });
       }
       return createZip(entries);
     });

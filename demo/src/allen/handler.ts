@@ -1,7 +1,7 @@
 import type * as http from "node:http";
 import { ArchiveCache, GRID_VOLUMES, GridVolume } from "./archives.js";
 import { buildCatalog, CatalogRecord } from "./catalog.js";
-import { evaluate } from "./rma-eval.js";
+import { evaluate, type QueryResult } from "./rma-eval.js";
 import { legacyQuery, normalizedQuery, parseQueryString, RmaQuery, RmaRequestError } from "./rma-query.js";
 
 /** The demo's data: catalog records and the zip cache. */
@@ -37,12 +37,14 @@ export function createAllenHandler(data: AllenDemoData = createAllenDemoData()):
 
 function route(data: AllenDemoData, pathname: string, params: Map<string, string>, req: http.IncomingMessage, res: http.ServerResponse): void {
   let m: RegExpExecArray | null;
-  if ((m = /^\/api\/v2\/data\/query\.(\w+)$/.exec(pathname))) return answerQuery(data, res, m[1], normalizedQuery(params));
-  if ((m = /^\/api\/v2\/data\/([A-Z]\w*)\/query\.(\w+)$/.exec(pathname))) return answerQuery(data, res, m[2], legacyQuery(m[1], params));
+  if ((m = /^\/api\/v2\/data\/query\.(\w+)$/.exec(pathname))) return answerQuery(data, res, m![1], () => normalizedQuery(params));
+  if ((m = /^\/api\/v2\/data\/([A-Z]\w*)\/query\.(\w+)$/.exec(pathname))) return answerQuery(data, res, m![2], () => legacyQuery(m![1], params));
   if ((m = /^\/api\/v2\/data\/([A-Z]\w*)\/(\d+)\.(\w+)$/.exec(pathname))) {
-    const query = legacyQuery(m[1], params);
-    query.filters.push({ attribute: "id", op: "eq", values: [m[2]] });
-    return answerQuery(data, res, m[3], query, `${m[1]} ${m[2]} does not exist`);
+    return answerQuery(data, res, m![3], () => {
+      const query = legacyQuery(m![1], params);
+      query.filters.push({ attribute: "id", op: "eq", values: [m![2]] });
+      return query;
+    });
   }
   if ((m = /^\/api\/v2\/structure_graph_download\/(\d+)\.json$/.exec(pathname))) {
     const structures = (data.catalog.get("Structure") ?? []).map((r) => r.fields).filter((f) => String(f.graph_id) === m![1]);
@@ -55,7 +57,9 @@ function route(data: AllenDemoData, pathname: string, params: Map<string, string
     if (!file) return sendEnvelopeError(res, 404, `WellKnownFile ${m[1]} does not exist`);
     return sendZip(req, res, file.zip, file.fileName);
   }
-  if ((m = /^\/grid_data\/download\/(\d+)$/.exec(pathname))) {
+  // The real server answers `/grid_data/download/<id>&include=...` (a `&` where a `?` belongs, as
+  // some clients build it) with the default zip, ignoring what follows the id.
+  if ((m = /^\/grid_data\/download\/(\d+)(?:&.*)?$/.exec(pathname))) {
     const include = params.get("include")?.split(",").map((s) => s.trim()).filter(Boolean);
     const unknown = include?.filter((v) => !(GRID_VOLUMES as readonly string[]).includes(v));
     if (unknown?.length) return sendEnvelopeError(res, 400, `unknown grid volume ${unknown.join(", ")}; choose from ${GRID_VOLUMES.join(", ")}`);
@@ -73,8 +77,20 @@ function route(data: AllenDemoData, pathname: string, params: Map<string, string
 const answerCache = new WeakMap<AllenDemoData, Map<string, Buffer>>();
 const ANSWER_CACHE_ENTRIES = 128;
 
-function answerQuery(data: AllenDemoData, res: http.ServerResponse, format: string, query: RmaQuery, notFound?: string): void {
-  if (format !== "json") throw new RmaRequestError(`the demo server answers .json only, not .${format}`);
+/**
+ * Answers an RMA query as the real API does: rows in `msg`, `total_rows` as the evaluator
+ * counts it (over-counted for queries with `include=`), an empty result as `"msg": {}` without
+ * `total_rows`, and a query the server cannot run as `success: false` with HTTP 200.
+ */
+function answerQuery(data: AllenDemoData, res: http.ServerResponse, format: string, build: () => RmaQuery): void {
+  if (format !== "json") return sendQueryFailure(res, `the demo server answers .json only, not .${format}`);
+  let query: RmaQuery;
+  try {
+    query = build();
+  } catch (error) {
+    if (error instanceof RmaRequestError) return sendQueryFailure(res, error.message);
+    throw error;
+  }
   let answers = answerCache.get(data);
   if (!answers) answerCache.set(data, (answers = new Map()));
   const key = JSON.stringify(query);
@@ -85,10 +101,19 @@ function answerQuery(data: AllenDemoData, res: http.ServerResponse, format: stri
     return sendBody(res, 200, cached);
   }
   const records = data.catalog.get(query.model);
-  if (!records) throw new RmaRequestError(`unknown model ${query.model}; the demo knows ${[...data.catalog.keys()].join(", ")}`);
-  const result = evaluate(records, query);
-  if (notFound && result.totalRows === 0) return sendEnvelopeError(res, 404, notFound);
-  const body = Buffer.from(JSON.stringify({ success: true, id: 0, start_row: result.startRow, num_rows: result.rows.length, total_rows: result.totalRows, msg: result.rows }));
+  if (!records) return sendQueryFailure(res, `unknown model ${query.model}; the demo knows ${[...data.catalog.keys()].join(", ")}`);
+  let result: QueryResult;
+  try {
+    result = evaluate(records, query);
+  } catch (error) {
+    if (error instanceof RmaRequestError) return sendQueryFailure(res, error.message);
+    throw error;
+  }
+  const envelope =
+    result.rows.length === 0
+      ? { success: true, id: 0, start_row: result.startRow, num_rows: 0, msg: {} }
+      : { success: true, id: 0, start_row: result.startRow, num_rows: result.rows.length, total_rows: result.totalRows, msg: result.rows };
+  const body = Buffer.from(JSON.stringify(envelope));
   if (answers.size >= ANSWER_CACHE_ENTRIES) answers.delete(answers.keys().next().value!);
   answers.set(key, body);
   sendBody(res, 200, body);
@@ -116,7 +141,12 @@ function sendBody(res: http.ServerResponse, status: number, body: Buffer): void 
   res.end(res.req?.method === "HEAD" ? undefined : body);
 }
 
-/** The RMA failure envelope: `success: false` with the reason in `msg`. */
+/** A query the server could not run: `success: false` with the reason in `msg`, answered with HTTP 200 as the real API does. */
+function sendQueryFailure(res: http.ServerResponse, message: string): void {
+  sendJson(res, 200, { success: false, msg: message });
+}
+
+/** The failure envelope of the other routes (downloads, unknown paths): `success: false` with the reason in `msg`. */
 function sendEnvelopeError(res: http.ServerResponse, status: number, message: string): void {
   sendJson(res, status, { success: false, id: -1, start_row: 0, num_rows: 0, total_rows: 0, msg: message });
 }

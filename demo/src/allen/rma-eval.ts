@@ -11,10 +11,11 @@ export const PAGE_CAP = 2000;
 export interface QueryResult {
   rows: Record<string, unknown>[];
   startRow: number;
+  /** Rows of the join (over-counted when the query includes associations). */
   totalRows: number;
 }
 
-const matchCache = new WeakMap<readonly CatalogRecord[], Map<string, CatalogRecord[]>>();
+const matchCache = new WeakMap<readonly CatalogRecord[], Map<string, { sorted: CatalogRecord[]; totalRows: number }>>();
 
 /**
  * Filters, orders, pages and shapes the records of one model. The filtered, ordered list is
@@ -23,14 +24,35 @@ const matchCache = new WeakMap<readonly CatalogRecord[], Map<string, CatalogReco
 export function evaluate(records: readonly CatalogRecord[], query: RmaQuery): QueryResult {
   let cache = matchCache.get(records);
   if (!cache) matchCache.set(records, (cache = new Map()));
-  const key = JSON.stringify([query.filters, query.includes.map((i) => i.association), query.order]);
-  let sorted = cache.get(key);
-  if (!sorted) {
-    sorted = filterAndSort(records, query);
+  const key = JSON.stringify([query.filters, query.includes, query.order]);
+  let matched = cache.get(key);
+  if (!matched) {
+    const sorted = filterAndSort(records, query);
+    matched = { sorted, totalRows: countRows(sorted, query) };
     if (cache.size >= 64) cache.delete(cache.keys().next().value!);
-    cache.set(key, sorted);
+    cache.set(key, matched);
   }
-  return pageOf(sorted, query);
+  return pageOf(matched, query);
+}
+
+/**
+ * `total_rows` as the real API reports it: the rows of the query's join before the included
+ * associations are folded into each record, so a query with `include=` over-counts (the
+ * recorded NeuronalModel query returns 1 row and claims 9440). Without includes it is exact.
+ */
+function countRows(sorted: readonly CatalogRecord[], query: RmaQuery): number {
+  if (query.includes.length === 0) return sorted.length;
+  let joined = 0;
+  for (const record of sorted) {
+    let rows = 1;
+    for (const include of query.includes) rows *= Math.max(1, includedItems(record, include).length);
+    joined += rows;
+  }
+  return joined;
+}
+
+function includedItems(record: CatalogRecord, include: RmaQuery["includes"][number]): Record<string, unknown>[] {
+  return (record.associations[include.association] ?? []).filter((item) => include.filters.every((f) => matches(item, f)));
 }
 
 function filterAndSort(records: readonly CatalogRecord[], query: RmaQuery): CatalogRecord[] {
@@ -58,18 +80,18 @@ function filterAndSort(records: readonly CatalogRecord[], query: RmaQuery): Cata
   return sorted;
 }
 
-function pageOf(sorted: readonly CatalogRecord[], query: RmaQuery): QueryResult {
+function pageOf({ sorted, totalRows }: { sorted: readonly CatalogRecord[]; totalRows: number }, query: RmaQuery): QueryResult {
   const size = query.numRows === "all" ? PAGE_CAP : Math.min(query.numRows, PAGE_CAP);
   const window = sorted.slice(query.startRow, query.startRow + size);
   const rows = window.map((record) => {
     const row: Record<string, unknown> = query.only ? Object.fromEntries(query.only.map((k) => [attributeName(k), record.fields[attributeName(k)]])) : { ...record.fields };
     for (const include of query.includes) {
-      const items = (record.associations[include.association] ?? []).filter((item) => include.filters.every((f) => matches(item, f)));
+      const items = includedItems(record, include);
       row[include.association] = SINGULAR.has(include.association) ? items[0] ?? null : items;
     }
     return row;
   });
-  return { rows, startRow: query.startRow, totalRows: sorted.length };
+  return { rows, startRow: query.startRow, totalRows };
 }
 
 function attributeName(attribute: string): string {
