@@ -17,7 +17,7 @@ describe("allen: paged queries against the demo service", function () {
     const urls: string[] = [];
     const pages: allen.PageInfo[] = [];
     const rows = await allen.query(structures(), { numRows: 300, onRequest: (u) => urls.push(u), onPage: (p) => pages.push(p) });
-    const total = pages[0].totalRows;
+    const total = pages[0].totalRows!;
     assert.ok(total > 2000, `the demo ontology has ${total} structures`);
     assert.equal(rows.length, total);
     assert.equal(urls.length, Math.ceil(total / 300));
