@@ -13,6 +13,8 @@ export type { FetchLike } from "./http/transport.js";
 export type { RetryPolicy, RetryEvent } from "./core/retry.js";
 export { LocalWriteError, isLocalWriteError } from "./files/local-write.js";
 export { FileHashError, isFileHashError } from "./files/file-hasher.js";
+export { PartFileBusyError, isPartFileBusyError } from "./files/part-lock.js";
+export type { LockOwner, BusyPolicy, TransferOptions } from "./files/download-types.js";
 export * as allen from "./allen/index.js";
 export * as xnat from "./xnat/index.js";
 export * as s3 from "./s3/index.js";

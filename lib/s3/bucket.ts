@@ -185,7 +185,7 @@ export class Bucket {
       });
     }
     const checksums = options.verify === false ? new Map<string, string>() : await this.checksumsFor(typeof what === "string" ? [what] : what, objects, options.signal);
-    return downloadObjects(objects, dir, this.getter(), checksums, { idleTimeoutMs: this.idleTimeoutMs, onRetry: this.onRetry, ...options, retryPolicy: this.policy });
+    return downloadObjects(objects, dir, this.getter(), checksums, { idleTimeoutMs: this.idleTimeoutMs, onRetry: this.onRetry, ...options, retryPolicy: this.policy, bucket: this.name });
   }
 
   /** Stops the underlying HTTP connections. */

@@ -76,7 +76,7 @@ describe("s3: neuroportal s3 ls / get (real s3rver)", function () {
       const { code, stdout, stderr } = await cli(["s3", "get", `s3://hcp.aws.amazon.com/${MOTOR_PREFIX}EVs/`, temp.dir, "--endpoint", proxy.url]);
       assert.equal(code, 1);
       assert.match(stdout, /6 downloaded, 0 resumed, 0 skipped \(already verified\), 1 failed/);
-      assert.match(stderr, /EVs\/rh\.txt: s3 object .* failed verification twice/);
+      assert.match(stderr, /EVs\/rh\.txt: s3:\/\/hcp\.aws\.amazon\.com\/\S*EVs\/rh\.txt failed verification twice/);
       assert.match(stderr, /run the same command again/);
     } finally {
       await proxy.close();
