@@ -19,4 +19,4 @@ export * as allen from "./allen/index.js";
 export * as xnat from "./xnat/index.js";
 export * as s3 from "./s3/index.js";
 export * as display from "./display/index.js";
-export { show, plot, progress, histogram, box, violin, scatter, scatterMatrix, heatmap, correlationHeatmap, volumeSlice, threeView, summarize, groupSummary } from "./display/index.js";
+export { show, plot, progress, histogram, box, violin, scatter, scatterMatrix, heatmap, correlationHeatmap, volumeSlice, threeView, summarize, groupSummary, formatList } from "./display/index.js";

@@ -22,3 +22,5 @@ export { volumeSlice, threeView } from "./figures/volume.js";
 export type { VolumeLike, VolumeAxis, VolumeSliceOptions, ThreeViewOptions } from "./figures/volume.js";
 export type { NumberSource } from "./figures/columns.js";
 export { summarize, groupSummary } from "./summary.js";
+export { formatList } from "./list.js";
+export type { ListFormatOptions } from "./list.js";

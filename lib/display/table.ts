@@ -15,6 +15,12 @@ export interface TableOptions {
   index?: boolean;
   /** Longest cell text shown; longer text is cut with "…" (the HTML keeps it in a tooltip). Default 60. */
   maxCellChars?: number;
+  /** Headers to show instead of column names, e.g. with units: `{ cpw_iwrd_rtc: "IWRD_RTC (ms)" }` (the HTML keeps the name in a tooltip). */
+  labels?: Readonly<Record<string, string>>;
+}
+
+function headerOf(data: TableData, column: number, options: TableOptions): string {
+  return options.labels?.[data.columns[column]] ?? data.columns[column];
 }
 
 /** Cuts text longer than `max` characters, ending it with "…". */
@@ -58,7 +64,7 @@ const STYLE = [
   ".np-frame{overflow-x:auto;max-width:100%}",
   ".np-frame table{border-collapse:collapse;font-size:12px;font-family:system-ui,sans-serif}",
   ".np-frame th,.np-frame td{padding:3px 8px;border-bottom:1px solid #e5e5e5;white-space:nowrap}",
-  ".np-frame thead th{border-bottom:1px solid #888;background:#f7f7f7}",
+  ".np-frame thead th{border-bottom:1px solid #888;background:#f7f7f7;white-space:normal;vertical-align:bottom;max-width:12em}",
   ".np-frame tbody tr:nth-child(even){background:#fafafa}",
   ".np-frame .np-missing{color:#aaa;font-style:italic}",
   ".np-frame .np-gap{color:#888;text-align:center}",
@@ -85,7 +91,13 @@ export function toHtmlTable(value: Tabular, options: TableOptions = {}): string 
   out.push("<thead><tr>");
   if (index) out.push("<th></th>");
   for (const c of columnPositions) {
-    out.push(c === null ? `<th class="np-gap">${ELLIPSIS}</th>` : `<th style="text-align:${alignOf(data.kinds[c])}">${escapeHtml(data.columns[c])}</th>`);
+    if (c === null) {
+      out.push(`<th class="np-gap">${ELLIPSIS}</th>`);
+      continue;
+    }
+    const header = headerOf(data, c, options);
+    const tooltip = header === data.columns[c] ? "" : ` title="${escapeHtml(data.columns[c])}"`;
+    out.push(`<th style="text-align:${alignOf(data.kinds[c])}"${tooltip}>${escapeHtml(header)}</th>`);
   }
   out.push("</tr></thead><tbody>");
   for (const r of rowPositions) {
@@ -127,7 +139,7 @@ export function toTextTable(value: Tabular, options: TableOptions = {}): string 
   const digits = options.digits ?? 4;
   const { rowPositions, columnPositions } = windowOf(data, options);
   const index = data.index ?? (options.index ? data.rows.map((_, i) => i) : undefined);
-  const header = [...(index ? [""] : []), ...columnPositions.map((c) => (c === null ? "..." : data.columns[c]))];
+  const header = [...(index ? [""] : []), ...columnPositions.map((c) => (c === null ? "..." : headerOf(data, c, options)))];
   const rightAligned = [...(index ? [false] : []), ...columnPositions.map((c) => c !== null && data.kinds[c] === "number")];
   const lines: string[][] = [header];
   for (const r of rowPositions) {

@@ -33,6 +33,28 @@ describe("display: figure builders", () => {
     assert.equal(grouped.data.reduce((n, t) => n + (t.x as number[]).length, 0), 40);
   });
 
+  it("histogram over an instrument's range: exact axis, bins centred on whole scores", () => {
+    const figure = histogram(df, "neo_neofac_a", { range: [0, 48], binWidth: 2 });
+    assert.deepEqual((figure.layout?.xaxis as Record<string, unknown>).range, [-1, 49]);
+    assert.deepEqual(figure.data[0].xbins, { start: -1, end: 49, size: 2 });
+    assert.equal(figure.data[0].nbinsx, undefined);
+    assert.deepEqual((histogram([1, 2], { range: [0, 24] }).layout?.xaxis as Record<string, unknown>).range, [0, 24]);
+    assert.throws(() => histogram([1], { range: [5, 5] }), isArgumentError(/range must be \[min, max\] with min < max/));
+    assert.throws(() => histogram([1], { range: [0, 1], binWidth: 0 }), isArgumentError(/binWidth must be a positive number/));
+  });
+
+  it("violins never extend past the data; box, violin, scatter and scatter matrix take ranges", () => {
+    const v = violin(df, "neo_neofac_e", "gender", { range: [0, 48] });
+    assert.ok(v.data.every((t) => t.spanmode === "hard"));
+    assert.deepEqual((v.layout?.yaxis as Record<string, unknown>).range, [0, 48]);
+    assert.deepEqual((box({ a: [1, 2] }, { range: [0, 24] }).layout?.yaxis as Record<string, unknown>).range, [0, 24]);
+    const s = scatter(df, "neo_neofac_a", "neo_neofac_c", { xRange: [0, 48], yRange: [0, 48] });
+    assert.deepEqual([(s.layout?.xaxis as Record<string, unknown>).range, (s.layout?.yaxis as Record<string, unknown>).range], [[0, 48], [0, 48]]);
+    const m = scatterMatrix(df, NEO.slice(0, 2), { ranges: { [NEO[0]]: [0, 48], [NEO[1]]: [0, 40] } }).layout as Record<string, Record<string, unknown>>;
+    assert.deepEqual([m.xaxis3.range, m.xaxis4.range, m.yaxis3.range, m.yaxis.range, m.yaxis4.range], [[0, 48], [0, 40], [0, 40], undefined, undefined], "value axes take the column's range; the diagonal's count axes do not");
+    assert.deepEqual([m.yaxis.showticklabels, m.yaxis2.showticklabels, m.yaxis3.showticklabels], [false, true, true], "count axes carry no tick labels");
+  });
+
   it("box and violin by group, in first-appearance or given order (golden)", () => {
     const b = box(df, "neo_neofac_e", "gender");
     const v = violin(df, "neo_neofac_e", "gender", { order: ["M", "F"], points: true });

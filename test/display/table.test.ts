@@ -79,6 +79,16 @@ describe("display: HTML table renderer", () => {
     assert.match(toTextTable([{ d: long }]), new RegExp(`^d\n${"x".repeat(59)}…\n`));
   });
 
+  it("shows labels (e.g. with units) instead of column names, the name kept in a tooltip", () => {
+    const rows = [{ id: "1", cpw_iwrd_rtc: 1200.5 }];
+    const html = toHtmlTable(rows, { labels: { cpw_iwrd_rtc: "IWRD_RTC (ms)" } });
+    assert.ok(html.includes('<th style="text-align:right" title="cpw_iwrd_rtc">IWRD_RTC (ms)</th>'), html);
+    assert.ok(html.includes('<th style="text-align:left">id</th>'), "unlabelled columns keep their name");
+    assert.match(toTextTable(rows, { labels: { cpw_iwrd_rtc: "IWRD_RTC (ms)" } }), /^id  IWRD_RTC \(ms\)\n/);
+    assert.match(html, /thead th\{[^}]*white-space:normal/, "long headers wrap instead of widening the table");
+    assert.match(html, /\.np-frame\{overflow-x:auto/, "a table wider than its output scrolls");
+  });
+
   it("rejects values that are not tables with a typed error", () => {
     assert.throws(() => toHtmlTable(42 as never), (e: unknown) => isInvalidArgumentError(e) && /DataFrame/.test((e as Error).message));
     assert.throws(() => toHtmlTable([1, 2] as never), (e: unknown) => isInvalidArgumentError(e) && /records/.test((e as Error).message));

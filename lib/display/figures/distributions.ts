@@ -1,12 +1,16 @@
 import { InvalidArgumentError } from "../../errors.js";
 import type { FrameLike } from "../table-data.js";
 import { columnValues, finite, isFrame, numbersOf, numericColumn, type NumberSource } from "./columns.js";
-import { axisTitle, baseLayout, compact, type Figure, type TitleOptions, type Trace } from "./figure.js";
+import { axisTitle, baseLayout, checkRange, compact, type Figure, type TitleOptions, type Trace } from "./figure.js";
 
 /** Options of `histogram`. */
 export interface HistogramOptions extends TitleOptions {
   /** Approximate number of bins (plotly picks nice edges). */
   bins?: number;
+  /** The measure's possible range, e.g. [0, 48] for a NEO-FFI factor: the x axis shows exactly this range (widened by half a bin with `binWidth`). */
+  range?: readonly [number, number];
+  /** Bin width; with `range`, bins are centred on range[0], range[0] + binWidth, ... (whole scores sit in the middle of their bars). */
+  binWidth?: number;
   /** A column of the frame: one overlaid histogram per group. */
   by?: string;
   /** Trace name (legend entry) for a single histogram. */
@@ -20,6 +24,19 @@ export interface GroupPlotOptions extends TitleOptions {
   order?: string[];
   /** Draw every point beside the box (default: only outliers). */
   points?: boolean;
+  /** The measure's possible range, e.g. [0, 48] for a NEO-FFI factor: the value axis shows exactly this range. */
+  range?: readonly [number, number];
+}
+
+/** The x axis range and plotly `xbins` of a histogram over a known range. */
+function binning(options: HistogramOptions): { axis?: [number, number]; xbins?: { start: number; end: number; size: number } } {
+  const range = checkRange(options.range);
+  if (options.binWidth !== undefined && !(options.binWidth > 0)) throw new InvalidArgumentError(`binWidth must be a positive number (got ${options.binWidth})`);
+  if (range === undefined) return {};
+  if (options.binWidth === undefined) return { axis: range };
+  const half = options.binWidth / 2;
+  const edges: [number, number] = [range[0] - half, range[1] + half];
+  return { axis: edges, xbins: { start: edges[0], end: edges[1], size: options.binWidth } };
 }
 
 /**
@@ -29,13 +46,15 @@ export interface GroupPlotOptions extends TitleOptions {
 export function histogram(source: NumberSource | FrameLike, columnOrOptions?: string | HistogramOptions, maybeOptions: HistogramOptions = {}): Figure {
   const options = typeof columnOrOptions === "object" ? columnOrOptions : maybeOptions;
   const column = typeof columnOrOptions === "string" ? columnOrOptions : undefined;
-  const layout = { ...baseLayout(options), xaxis: compact({ title: axisTitle(options.xTitle ?? column) }), yaxis: { title: { text: options.yTitle ?? "count" } }, bargap: 0.04 };
+  const { axis, xbins } = binning(options);
+  const layout = { ...baseLayout(options), xaxis: compact({ title: axisTitle(options.xTitle ?? column), range: axis }), yaxis: { title: { text: options.yTitle ?? "count" } }, bargap: 0.04 };
   const traceOf = (values: number[], name: string | undefined, overlay: boolean): Trace =>
     compact({
       type: "histogram",
       x: finite(values),
       name,
-      nbinsx: options.bins,
+      nbinsx: xbins ? undefined : options.bins,
+      xbins,
       opacity: overlay ? 0.6 : undefined,
       marker: options.color !== undefined && !overlay ? { color: options.color } : undefined,
     });
@@ -54,7 +73,7 @@ export function box(source: FrameLike | Record<string, NumberSource>, value?: st
   return groupFigure("box", source, value, by, options);
 }
 
-/** Violin plots (with inner box and mean line) of a numeric column by group; same arguments as `box`. */
+/** Violin plots (with inner box and mean line) of a numeric column by group, drawn only over the values observed (never past the data); same arguments as `box`. */
 export function violin(source: FrameLike | Record<string, NumberSource>, value?: string | GroupPlotOptions, by?: string, options: GroupPlotOptions = {}): Figure {
   return groupFigure("violin", source, value, by, options);
 }
@@ -72,14 +91,15 @@ function groupFigure(type: "box" | "violin", source: FrameLike | Record<string, 
     groups = Object.entries(source).map(([name, values]) => [name, finite(numbersOf(values))]);
     if (options.order) groups = orderGroups(groups, options.order);
   }
+  const range = checkRange(options.range);
   const data = groups.map(([name, values]): Trace =>
     type === "box"
       ? { type: "box", name, y: values, boxmean: true, boxpoints: options.points ? "all" : "outliers", jitter: options.points ? 0.4 : undefined }
-      : { type: "violin", name, y: values, box: { visible: true }, meanline: { visible: true }, points: options.points ? "all" : "outliers" },
+      : { type: "violin", name, y: values, box: { visible: true }, meanline: { visible: true }, points: options.points ? "all" : "outliers", spanmode: "hard" },
   ).map((trace) => compact(trace));
   return {
     data,
-    layout: { ...baseLayout(options), showlegend: false, xaxis: compact({ title: axisTitle(options.xTitle ?? by) }), yaxis: compact({ title: axisTitle(options.yTitle ?? valueName) }) },
+    layout: { ...baseLayout(options), showlegend: false, xaxis: compact({ title: axisTitle(options.xTitle ?? by) }), yaxis: compact({ title: axisTitle(options.yTitle ?? valueName), range }) },
   };
 }
 

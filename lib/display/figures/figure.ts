@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from "../../errors.js";
+
 /** One plotly trace (scatter, bar, histogram, box, violin, heatmap...): plain JSON. */
 export type Trace = { type?: string } & Record<string, unknown>;
 
@@ -34,4 +36,13 @@ export function baseLayout(options: TitleOptions): Layout {
 /** Drops undefined fields so figures serialise the same way they compare in tests. */
 export function compact<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Checks a [min, max] range option; `what` names it in the error. */
+export function checkRange(range: readonly [number, number] | undefined, what = "range"): [number, number] | undefined {
+  if (range === undefined) return undefined;
+  if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => Number.isFinite(v)) || !(range[0] < range[1])) {
+    throw new InvalidArgumentError(`${what} must be [min, max] with min < max (got ${JSON.stringify(range)})`, "give the measure's possible range, e.g. [0, 48] for a NEO-FFI factor");
+  }
+  return [range[0], range[1]];
 }

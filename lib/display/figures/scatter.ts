@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "../../errors.js";
 import type { FrameLike } from "../table-data.js";
 import { columnValues, finite, isFrame, numbersOf, numericColumn, withGaps, type NumberSource } from "./columns.js";
-import { axisTitle, baseLayout, compact, type Figure, type Layout, type TitleOptions, type Trace } from "./figure.js";
+import { axisTitle, baseLayout, checkRange, compact, type Figure, type Layout, type TitleOptions, type Trace } from "./figure.js";
 import { leastSquares, round } from "./statistics.js";
 
 /** Options of `scatter`. */
@@ -12,6 +12,9 @@ export interface ScatterOptions extends TitleOptions {
   text?: string[] | string;
   name?: string;
   color?: string;
+  /** The possible ranges of the two measures (e.g. [0, 48]): the axes show exactly these. */
+  xRange?: readonly [number, number];
+  yRange?: readonly [number, number];
 }
 
 /** Options of `scatterMatrix`. */
@@ -23,6 +26,8 @@ export interface ScatterMatrixOptions {
   text?: string;
   /** Figure height in pixels (default 160 per column, at least 400). */
   height?: number;
+  /** Possible range per column (e.g. `{ neo_neofac_a: [0, 48] }`): that column's axes show exactly this range. */
+  ranges?: Readonly<Record<string, readonly [number, number]>>;
 }
 
 /**
@@ -83,8 +88,8 @@ export function scatter(
       ...baseLayout(options),
       showlegend: options.trendline === true,
       legend: { orientation: "h", y: -0.2 },
-      xaxis: compact({ title: axisTitle(options.xTitle) }),
-      yaxis: compact({ title: axisTitle(options.yTitle) }),
+      xaxis: compact({ title: axisTitle(options.xTitle), range: checkRange(options.xRange, "xRange") }),
+      yaxis: compact({ title: axisTitle(options.yTitle), range: checkRange(options.yRange, "yRange") }),
     },
   };
 }
@@ -92,7 +97,8 @@ export function scatter(
 /**
  * A scatter matrix of several numeric columns (e.g. the five NEO factors) drawn with plain
  * cartesian subplots: histograms on the diagonal, scatter plots elsewhere, axes shared per
- * column and per row. Uses no splom/WebGL trace, so it renders in any browser and bundle.
+ * column and per row, each row and column labelled once (left and bottom); the diagonal's
+ * count axes carry no tick labels. Uses no splom/WebGL trace, so it renders in any browser and bundle.
  */
 export function scatterMatrix(frame: FrameLike, columns: readonly string[], options: ScatterMatrixOptions = {}): Figure {
   if (columns.length < 2) throw new InvalidArgumentError("scatterMatrix needs at least two columns");
@@ -100,6 +106,7 @@ export function scatterMatrix(frame: FrameLike, columns: readonly string[], opti
   const values = columns.map((column) => numericColumn(frame, column));
   const text = options.text === undefined ? undefined : columnValues(frame, options.text).map(String);
   const label = (column: string) => options.labels?.[column] ?? column;
+  const ranges = columns.map((column) => checkRange(options.ranges?.[column], `ranges.${column}`));
   const gap = 0.03;
   const size = (1 - gap * (n - 1)) / n;
   const domain = (i: number): [number, number] => [round(i * (size + gap), 6), round(i * (size + gap) + size, 6)];
@@ -139,13 +146,15 @@ export function scatterMatrix(frame: FrameLike, columns: readonly string[], opti
         matches: k === sharedX ? undefined : `x${sharedX === 1 ? "" : sharedX}`,
         showticklabels: row === n - 1,
         title: row === n - 1 ? { text: label(columns[col]) } : undefined,
+        range: ranges[col],
       });
       layout[`yaxis${suffix}`] = compact({
         domain: domain(n - 1 - row),
         anchor: `x${suffix}`,
         matches: row === col || k === firstOffDiagonalInRow ? undefined : `y${firstOffDiagonalInRow === 1 ? "" : firstOffDiagonalInRow}`,
-        showticklabels: col === 0 || (row === 0 && col === 1),
+        showticklabels: (col === 0 && row > 0) || (row === 0 && col === 1),
         title: col === 0 ? { text: label(columns[row]) } : undefined,
+        range: row === col ? undefined : ranges[row],
       });
     }
   }
