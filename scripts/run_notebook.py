@@ -8,12 +8,26 @@ The last line printed on stdout is a JSON summary: cells, status, seconds, faile
 import asyncio
 import json
 import os
+import re
 import sys
 import time
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+
+def notebook_title(nb, path):
+    """The report's title: the notebook's metadata title, else its first heading, else the file name."""
+    title = nb.metadata.get("title")
+    if title:
+        return title
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = re.search(r"^#{1,6}\s+(.+?)\s*#*\s*$", cell.source, re.M)
+            if match:
+                return re.sub(r"[`*_]", "", match.group(1)).strip()
+    return os.path.splitext(os.path.basename(path))[0]
 
 
 def main(argv):
@@ -75,7 +89,8 @@ def main(argv):
     html_bytes = None
     if out_html:
         from nbconvert import HTMLExporter
-        body, _ = HTMLExporter().from_notebook_node(nb)
+        title = notebook_title(nb, src)
+        body, _ = HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
         with open(out_html, "w", encoding="utf-8") as f:
             f.write(body)
         html_bytes = len(body.encode("utf-8"))

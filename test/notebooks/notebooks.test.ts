@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { startDemo, Demo } from "../../demo/src/index.js";
 import { runNotebook, NotebookRun } from "../../lib/notebooks/run.js";
 import { tutorialNotebooks, PACKAGE_ROOT } from "../../lib/notebooks/toolchain.js";
+import { chartProblems, headingTitle, htmlTitle, readNotebook, tableProblems } from "./teaching.js";
 
 /** Executed copies land here; the browser test renders the HTML reports from this folder. */
 export const EXECUTED_DIR = path.join(PACKAGE_ROOT, "build", "test-notebooks");
@@ -11,7 +12,12 @@ export const EXECUTED_DIR = path.join(PACKAGE_ROOT, "build", "test-notebooks");
 interface Expectations {
   contains?: string[];
   notContains?: string[];
+  /** Found in the outputs once lines wrapped between list items (",\n ") are joined again (", "). */
+  containsUnwrapped?: string[];
 }
+
+/** Output text with wrapped list literals joined back into one line, as formatList's lines join. */
+const unwrapped = (text: string) => text.replace(/,\n +/g, ", ");
 
 function textOutputs(executedPath: string): string {
   const nb = JSON.parse(fs.readFileSync(executedPath, "utf8"));
@@ -64,7 +70,12 @@ describe("tutorial notebooks @notebook", function () {
         const expectations: Expectations = JSON.parse(fs.readFileSync(expectFile, "utf8"));
         for (const needle of expectations.contains ?? []) assert.ok(text.includes(needle), `${name}: outputs lack ${JSON.stringify(needle)}`);
         for (const needle of expectations.notContains ?? []) assert.ok(!text.includes(needle), `${name}: outputs contain ${JSON.stringify(needle)}`);
+        for (const needle of expectations.containsUnwrapped ?? []) assert.ok(unwrapped(text).includes(needle), `${name}: outputs lack ${JSON.stringify(needle)} (wrapped lines joined)`);
       }
+      const executed = readNotebook(run.executed);
+      assert.deepEqual(chartProblems(executed), [], `${name}: charts without axis titles, units, colour-bar titles or instrument ranges`);
+      assert.deepEqual(tableProblems(executed), [], `${name}: summary tables without units`);
+      if (run.html) assert.equal(htmlTitle(fs.readFileSync(run.html, "utf8")), headingTitle(readNotebook(file)), `${name}: the HTML report is not titled after the notebook`);
       const raw = fs.readFileSync(run.executed, "utf8") + (run.html ? fs.readFileSync(run.html, "utf8") : "");
       for (const secret of secrets) assert.ok(!raw.includes(secret), `${name}: a demo secret appears in the executed notebook or its HTML`);
       assert.doesNotMatch(raw, /JSESSIONID=[0-9A-F]{32}/i, `${name}: a session id appears in the outputs`);

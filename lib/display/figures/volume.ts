@@ -148,8 +148,8 @@ function sliceTrace(slice: Slice, options: VolumeSliceOptions, showscale: boolea
 
 /**
  * Three orthogonal slices through a volume in one figure, side by side: sagittal (fixed z),
- * coronal (fixed x) and axial (fixed y) by default, each with its true aspect ratio and one
- * shared colour scale. Indexes default to the volume's centre.
+ * coronal (fixed x) and axial (fixed y) by default, each with its true aspect ratio, both axes
+ * titled in physical units, and one shared colour scale. Indexes default to the volume's centre.
  */
 export function threeView(volume: VolumeLike, at: { x?: number; y?: number; z?: number } = {}, options: ThreeViewOptions = {}): Figure {
   checkVolume(volume);
@@ -162,7 +162,7 @@ export function threeView(volume: VolumeLike, at: { x?: number; y?: number; z?: 
   const order: (0 | 1 | 2)[] = [2, 0, 1];
   const slices = order.map((axis) => extractSlice(volume, axis, index[axis], noData));
   const widths = slices.map((s) => s.across.length * volume.spacing[s.acrossAxis]);
-  const gap = 0.06;
+  const gap = 0.09;
   const total = widths.reduce((a, b) => a + b, 0);
   const usable = 1 - gap * (order.length - 1) - 0.06;
   const layout: Layout = {
@@ -180,7 +180,7 @@ export function threeView(volume: VolumeLike, at: { x?: number; y?: number; z?: 
     const end = start + (usable * widths[i]) / total;
     data.push(sliceTrace(slice, { ...options, zmin, zmax }, i === order.length - 1, { x: `x${suffix}`, y: `y${suffix}` }));
     layout[`xaxis${suffix}`] = { domain: [round(start, 6), round(end, 6)], anchor: `y${suffix}`, title: { text: `${names[slice.acrossAxis]} (${unit})` }, constrain: "domain", showgrid: false, zeroline: false };
-    layout[`yaxis${suffix}`] = { anchor: `x${suffix}`, scaleanchor: `x${suffix}`, scaleratio: 1, autorange: "reversed", constrain: "domain", showgrid: false, zeroline: false, showticklabels: i === 0 };
+    layout[`yaxis${suffix}`] = { anchor: `x${suffix}`, title: { text: `${names[slice.downAxis]} (${unit})` }, scaleanchor: `x${suffix}`, scaleratio: 1, autorange: "reversed", constrain: "domain", showgrid: false, zeroline: false };
     (layout.annotations as object[]).push({
       text: `${planes[axis]} (${names[axis]} = ${index[axis]})`,
       xref: "paper",
