@@ -23,6 +23,12 @@ function headerOf(data: TableData, column: number, options: TableOptions): strin
   return options.labels?.[data.columns[column]] ?? data.columns[column];
 }
 
+/** A header as HTML: a trailing unit in parentheses, e.g. "(score, 0–48)", never breaks across lines. */
+function headerHtml(header: string): string {
+  const unit = /^(.*\S)\s+(\([^()]*\))$/.exec(header);
+  return unit ? `${escapeHtml(unit[1])} <span style="white-space:nowrap">${escapeHtml(unit[2])}</span>` : escapeHtml(header);
+}
+
 /** Cuts text longer than `max` characters, ending it with "…". */
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, Math.max(max - 1, 1))}…` : text;
@@ -97,7 +103,7 @@ export function toHtmlTable(value: Tabular, options: TableOptions = {}): string 
     }
     const header = headerOf(data, c, options);
     const tooltip = header === data.columns[c] ? "" : ` title="${escapeHtml(data.columns[c])}"`;
-    out.push(`<th style="text-align:${alignOf(data.kinds[c])}"${tooltip}>${escapeHtml(header)}</th>`);
+    out.push(`<th style="text-align:${alignOf(data.kinds[c])}"${tooltip}>${headerHtml(header)}</th>`);
   }
   out.push("</tr></thead><tbody>");
   for (const r of rowPositions) {

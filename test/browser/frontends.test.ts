@@ -24,6 +24,7 @@ interface NotebookJson {
 const readNotebook = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as NotebookJson;
 const outputsOf = (nb: NotebookJson) => nb.cells.flatMap((cell) => cell.outputs ?? []);
 const chartCount = (file: string) => outputsOf(readNotebook(file)).filter((o) => o.data?.[PLOTLY_MIME_TYPE] !== undefined).length;
+const solutionCount = (file: string) => (fs.readFileSync(file, "utf8").match(/<summary>Solution<\/summary>/g) ?? []).length;
 const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 const relative = (file: string) => path.relative(WORK, file).split(path.sep).join("/");
 
@@ -145,7 +146,7 @@ describe("tutorial charts in JupyterLab 4 and Notebook 7 (Chromium, offline) @br
 
       for (const tutorial of tutorials) {
         const name = path.basename(tutorial, ".ipynb");
-        it(`${name}: Run All with no error, every chart drawn; saved, reopened, still drawn`, async () => {
+        it(`${name}: Run All with no error, every chart drawn, solutions collapsed; saved, reopened, still drawn`, async () => {
           const file = place(tutorial, path.join("run", slug(frontend)));
           const expected = chartCount(executed.get(tutorial)!);
           await withPage(() => withRenderer!, frontend, file, { kernel: true }, async (page) => {
@@ -155,6 +156,9 @@ describe("tutorial charts in JupyterLab 4 and Notebook 7 (Chromium, offline) @br
             assert.equal(model.executed, model.codeCells, "every code cell ran");
             assert.equal(model.charts, expected, "the run holds as many charts as the notebook executed headless");
             await page.waitFor(page.charts, (v) => v.renderer === expected && v.rendererShown === expected, `not every chart drew (${expected} expected)`);
+            const solutions = solutionCount(tutorial);
+            const details = await page.waitFor(page.details, (v) => v.count === solutions, `the exercises' ${solutions} solutions are not rendered as collapsed sections`);
+            assert.deepEqual(details, { count: solutions, open: 0, codeShown: 0, withSummary: solutions }, "solutions stay collapsed behind their summary line");
             await page.screenshot(path.join(SCREENSHOTS, `${slug(frontend)}-${name}-run.png`));
             await page.save();
           });

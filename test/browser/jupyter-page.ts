@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { UNTRUSTED_CHART_NOTE } from "../../lib/display/plot.js";
 import type { Chromium } from "./chromium.js";
 import type { JupyterServer } from "./jupyter-server.js";
+import { detailsState, type DetailsState } from "./render.js";
 
 /** The two front ends of the Jupyter server: JupyterLab 4 and Notebook 7. */
 export type Frontend = "JupyterLab 4" | "Notebook 7";
@@ -45,6 +46,8 @@ export interface NotebookPage {
   waitFor<T>(state: () => Promise<T>, check: (value: T) => boolean, what: string, ms?: number): Promise<T>;
   model(): Promise<ModelSummary>;
   charts(): Promise<ChartView>;
+  /** The collapsed sections (`<details>`) the notebook's rendered markdown shows. */
+  details(): Promise<DetailsState>;
   /** Run All through the front end's own command; resolves true when every cell succeeded. */
   runAll(ms?: number): Promise<boolean>;
   /** Saves through the front end's own command and waits until the document is clean. */
@@ -221,6 +224,7 @@ export class FrontendTabs {
       waitFor,
       model: () => evaluate<ModelSummary>(model(panel)),
       charts: () => evaluate<ChartView>(charts(panel)),
+      details: () => evaluate<DetailsState>(detailsState(`${panel}.content.node`)),
       async runAll(timeoutMs = 300_000) {
         const run = evaluate<boolean>(`(() => { window.jupyterapp.shell.activateById(${panel}.id); return window.jupyterapp.commands.execute("notebook:run-all-cells"); })()`, true);
         let timer: NodeJS.Timeout | undefined;

@@ -48,7 +48,7 @@ describe(`executed notebooks render in headless Chromium without network (${path
   });
 
   for (const name of reportNames()) {
-    it(`${name}: every chart draws, nothing leaves the machine, under 3 MB`, async () => {
+    it(`${name}: every chart draws, solutions stay collapsed, tables fit or scroll, nothing leaves the machine, under 3 MB`, async () => {
       const file = path.join(HTML_DIR, name);
       assert.ok(fs.existsSync(file), `${name} is missing from ${HTML_DIR}: its notebook was not executed (did its notebook test fail?)`);
       const bytes = fs.statSync(file).size;
@@ -61,6 +61,10 @@ describe(`executed notebooks render in headless Chromium without network (${path
         assert.ok(chart.svgElements > 20, `${chart.id} has an empty SVG (${chart.svgElements} elements)`);
         assert.ok(chart.traces > 0, `${chart.id} drew no traces`);
       }
+      const solutions = (fs.readFileSync(file, "utf8").match(/<summary>Solution<\/summary>/g) ?? []).length;
+      assert.deepEqual(result.details, { count: solutions, open: 0, codeShown: 0, withSummary: solutions }, "exercise solutions are collapsed behind their summary line");
+      assert.deepEqual(result.tables.spilling, [], "tables wider than their output must scroll");
+      assert.equal(result.tables.pageWiderThanWindow, false, "something makes the page scroll sideways");
       assert.deepEqual(result.externalRequests, [], "requests that would leave the machine");
       assert.deepEqual(result.exceptions, [], "uncaught exceptions in the page");
       assert.ok(bytes < HTML_BUDGET_BYTES, `${name} is ${(bytes / 1e6).toFixed(2)} MB, over the 3 MB budget`);

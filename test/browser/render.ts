@@ -12,9 +12,30 @@ export interface ChartState {
   text: string;
 }
 
+/** Collapsed sections (`<details>`, e.g. exercise solutions) as rendered. */
+export interface DetailsState {
+  count: number;
+  open: number;
+  /** Sections whose code blocks take space on the page (open, or a renderer that ignores <details>). */
+  codeShown: number;
+  /** Sections with a <summary> line to click. */
+  withSummary: number;
+}
+
+/** HTML tables (show()'s .np-frame outputs) as laid out. */
+export interface TableLayout {
+  count: number;
+  /** Tables wider than their output that cannot scroll sideways (cut off or spilling over). */
+  spilling: string[];
+  /** The page itself scrolls sideways (something is wider than the window). */
+  pageWiderThanWindow: boolean;
+}
+
 /** The result of rendering one HTML file. */
 export interface RenderResult {
   charts: ChartState[];
+  details: DetailsState;
+  tables: TableLayout;
   /** Requests to anything but file:, data:, blob: and about: URLs. */
   externalRequests: string[];
   exceptions: string[];
@@ -36,12 +57,24 @@ const CHART_STATE = `(() => Array.from(document.querySelectorAll(".np-plot")).ma
   text: (el.textContent || "").slice(0, 200),
 })))()`;
 
+/** Page expression: the state of every <details> under `root` (an expression for an element or document). */
+export const detailsState = (root: string) => `(() => { const all = Array.from(${root}.querySelectorAll("details"));
+  return { count: all.length, open: all.filter((d) => d.open).length,
+    codeShown: all.filter((d) => Array.from(d.querySelectorAll("pre")).some((p) => p.getClientRects().length > 0)).length,
+    withSummary: all.filter((d) => d.querySelector("summary")).length }; })()`;
+
+const TABLE_LAYOUT = `(() => { const frames = Array.from(document.querySelectorAll(".np-frame"));
+  const spilling = frames.filter((f) => f.scrollWidth > f.clientWidth + 1 && !["auto", "scroll"].includes(getComputedStyle(f).overflowX))
+    .map((f) => (f.querySelector("caption") || f.querySelector("th:not(:empty)") || f).textContent.slice(0, 80));
+  return { count: frames.length, spilling, pageWiderThanWindow: document.documentElement.scrollWidth > window.innerWidth + 1 }; })()`;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Opens an HTML file from file:// in a fresh tab, waits until every `.np-plot` chart has drawn
  * (or `timeoutMs` passes), records every request that would leave the machine and every
- * uncaught exception, and saves a full-page screenshot.
+ * uncaught exception, how collapsed sections and tables are laid out, and saves a full-page
+ * screenshot.
  */
 export async function renderFile(browser: Chromium, file: string, screenshot: string, timeoutMs = 20_000): Promise<RenderResult> {
   const { sessionId, targetId } = await browser.newPage();
@@ -77,6 +110,9 @@ export async function renderFile(browser: Chromium, file: string, screenshot: st
     await sleep(300);
     const { result } = (await browser.send("Runtime.evaluate", { expression: CHART_STATE, returnByValue: true }, sessionId)) as { result: { value: ChartState[] } };
     charts = result.value;
+    const evaluate = async <T>(expression: string) => ((await browser.send("Runtime.evaluate", { expression, returnByValue: true }, sessionId)) as { result: { value: T } }).result.value;
+    const details = await evaluate<DetailsState>(detailsState("document"));
+    const tables = await evaluate<TableLayout>(TABLE_LAYOUT);
     const metrics = (await browser.send("Page.getLayoutMetrics", {}, sessionId)) as { cssContentSize: { width: number; height: number } };
     const height = Math.min(Math.ceil(metrics.cssContentSize.height), 16_000);
     const shot = (await browser.send(
@@ -86,7 +122,7 @@ export async function renderFile(browser: Chromium, file: string, screenshot: st
     )) as { data: string };
     fs.mkdirSync(path.dirname(screenshot), { recursive: true });
     fs.writeFileSync(screenshot, Buffer.from(shot.data, "base64"));
-    return { charts, externalRequests, exceptions, screenshot };
+    return { charts, details, tables, externalRequests, exceptions, screenshot };
   } finally {
     unsubscribe();
     await browser.send("Target.closeTarget", { targetId }).catch(() => undefined);

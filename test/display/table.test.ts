@@ -82,7 +82,7 @@ describe("display: HTML table renderer", () => {
   it("shows labels (e.g. with units) instead of column names, the name kept in a tooltip", () => {
     const rows = [{ id: "1", cpw_iwrd_rtc: 1200.5 }];
     const html = toHtmlTable(rows, { labels: { cpw_iwrd_rtc: "IWRD_RTC (ms)" } });
-    assert.ok(html.includes('<th style="text-align:right" title="cpw_iwrd_rtc">IWRD_RTC (ms)</th>'), html);
+    assert.ok(html.includes('<th style="text-align:right" title="cpw_iwrd_rtc">IWRD_RTC <span style="white-space:nowrap">(ms)</span></th>'), html);
     assert.ok(html.includes('<th style="text-align:left">id</th>'), "unlabelled columns keep their name");
     assert.match(toTextTable(rows, { labels: { cpw_iwrd_rtc: "IWRD_RTC (ms)" } }), /^id  IWRD_RTC \(ms\)\n/);
     assert.match(html, /thead th\{[^}]*white-space:normal/, "long headers wrap instead of widening the table");

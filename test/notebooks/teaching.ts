@@ -268,7 +268,7 @@ export function tablesOf(nb: NotebookJson): { caption: string; headers: string[]
     .filter((html) => html.includes('class="np-frame"'))
     .map((html) => ({
       caption: decode(/<caption[^>]*>([^<]*)<\/caption>/.exec(html)?.[1] ?? ""),
-      headers: [...(html.split("</thead>")[0].matchAll(/<th[^>]*>([^<]*)<\/th>/g))].map((m) => decode(m[1])).filter((h) => h !== "" && h !== "…"),
+      headers: [...(html.split("</thead>")[0].matchAll(/<th[^>]*>(.*?)<\/th>/g))].map((m) => decode(m[1].replace(/<[^>]+>/g, ""))).filter((h) => h !== "" && h !== "…"),
       rowLabels: [...(html.split("<tbody>")[1] ?? "").matchAll(/<tr><th[^>]*>([^<]*)<\/th>/g)].map((m) => decode(m[1])),
     }));
 }
