@@ -145,7 +145,8 @@ export function scatterMatrix(frame: FrameLike, columns: readonly string[], opti
         anchor: `y${suffix}`,
         matches: k === sharedX ? undefined : `x${sharedX === 1 ? "" : sharedX}`,
         showticklabels: row === n - 1,
-        title: row === n - 1 ? { text: label(columns[col]) } : undefined,
+        title: row === n - 1 ? { text: label(columns[col]), font: { size: 12 } } : undefined,
+        automargin: row === n - 1 ? true : undefined,
         range: ranges[col],
       });
       layout[`yaxis${suffix}`] = compact({
@@ -153,7 +154,8 @@ export function scatterMatrix(frame: FrameLike, columns: readonly string[], opti
         anchor: `x${suffix}`,
         matches: row === col || k === firstOffDiagonalInRow ? undefined : `y${firstOffDiagonalInRow === 1 ? "" : firstOffDiagonalInRow}`,
         showticklabels: (col === 0 && row > 0) || (row === 0 && col === 1),
-        title: col === 0 ? { text: label(columns[row]) } : undefined,
+        title: col === 0 ? { text: label(columns[row]), font: { size: 12 } } : undefined,
+        automargin: col === 0 ? true : undefined,
         range: row === col ? undefined : ranges[row],
       });
     }
