@@ -36,8 +36,9 @@ export class InvalidArgumentError extends NeuroportalError {
 /** A path or key would escape the folder it is written to (zip slip, `..` in an S3 key). */
 export class UnsafePathError extends NeuroportalError {
   readonly path: string;
-  constructor(path: string, where: string) {
-    super("E_UNSAFE_PATH", `refusing to write ${JSON.stringify(path)}: it would land outside ${where}`, {
+  /** `reason` says why when it is not "outside the folder" (e.g. an empty segment that would make two names one file). */
+  constructor(path: string, where: string, reason = `it would land outside ${where}`) {
+    super("E_UNSAFE_PATH", `refusing to write ${JSON.stringify(path)}: ${reason}`, {
       hint: "the archive or bucket holds an unsafe name; nothing was written for it",
     });
     this.path = path;

@@ -76,6 +76,17 @@ function webBody(stream: ReadableStream<Uint8Array> | null): ResponseBody {
   };
 }
 
+/**
+ * The path and query to send: as the URL parser wrote them, except that a path with `.` or `..`
+ * segments (legal in S3 keys; URL parsing removes them, which would ask for another key) is sent
+ * as written when it is plain printable ASCII (already escaped).
+ */
+function requestPath(written: string, url: URL): string {
+  const raw = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i.exec(written)?.[1] ?? "";
+  const rawPath = raw.split("?")[0];
+  return /(^|\/)\.{1,2}(\/|$)/.test(rawPath) && /^[\x21-\x7e]+$/.test(raw) ? raw : url.pathname + url.search;
+}
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 20;
 const DECODERS: Readonly<Record<string, () => NodeJS.ReadWriteStream>> = {
@@ -117,7 +128,7 @@ export class NodeTransport {
     let onAbort: (() => void) | undefined;
     const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
       // The abort is wired by hand: Node's own `signal` option costs about 0.15 ms of CPU per request.
-      const options: http.RequestOptions = { hostname: url.hostname.replace(/^\[|\]$/g, ""), port: url.port || undefined, path: url.pathname + url.search, method: request.method, headers, agent };
+      const options: http.RequestOptions = { hostname: url.hostname.replace(/^\[|\]$/g, ""), port: url.port || undefined, path: requestPath(request.url, url), method: request.method, headers, agent };
       const outgoing = secure ? https.request(options, resolve) : http.request(options, resolve);
       onAbort = () => outgoing.destroy(signal.reason instanceof Error ? signal.reason : new DOMException("This operation was aborted", "AbortError"));
       signal.addEventListener("abort", onAbort, { once: true });

@@ -8,7 +8,8 @@ import { withRetry, type RetryEvent, type RetryPolicy } from "../core/retry.js";
 import { compareKeys, toListingFrame, etagIsMd5, S3Entry, unquote } from "./entries.js";
 import { isS3Error, isTransientS3Error, S3Error, toS3Error } from "./errors.js";
 import { DownloadOptions, DownloadSummary, downloadObjects, ObjectGetter, RemoteObject } from "./download.js";
-import { listingCheck } from "./listing-check.js";
+import { responseCheck } from "./response-check.js";
+import { fromUrlEncoded } from "./url-encoding.js";
 import { assertWritableFolder } from "../files/local-write.js";
 import { ManifestEntry, toManifestFrame, fromManifestJson } from "./manifest.js";
 import { BucketOptions, toClientConfig, toBucketOptions, toBucketRetryPolicy, S3ServiceInfo } from "./options.js";
@@ -46,6 +47,8 @@ export class Bucket {
   private readonly client: S3Client;
   private readonly endpoint?: string;
   private readonly timeoutMs: number;
+  /** False for anonymous access (unsigned requests). */
+  private readonly signed: boolean;
   private readonly idleTimeoutMs: number;
   private readonly policy: RetryPolicy;
   private readonly onRetry?: (event: RetryEvent) => void;
@@ -59,6 +62,7 @@ export class Bucket {
     this.name = name;
     this.endpoint = options.endpoint;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.signed = !options.anonymous;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.policy = toBucketRetryPolicy(options);
     this.onRetry = options.onRetry;
@@ -74,19 +78,26 @@ export class Bucket {
       timeoutMs: this.timeoutMs,
       idleTimeoutMs: this.idleTimeoutMs,
       transport,
+      signed: this.signed,
     });
-    this.client.middlewareStack.add(listingCheck(name, this.idleTimeoutMs), { step: "deserialize", priority: "low", name: "neuroportalListingCheck" });
+    this.client.middlewareStack.add(responseCheck(name, this.idleTimeoutMs), { step: "deserialize", priority: "low", name: "neuroportalResponseCheck" });
   }
 
-  /** Streams entries under `prefix` page by page (continuation tokens followed to the end). */
+  /**
+   * Streams entries under `prefix` page by page (continuation tokens followed to the end). Keys
+   * are asked for url-encoded (`EncodingType=url`, as boto3 does: XML 1.0 cannot carry every
+   * character a key may hold) and decoded when the answer says it is encoded, then sorted by
+   * the real key, so keys with spaces, `+`, `%`, control characters or non-ASCII come back as stored.
+   */
   async *iterate(prefix = "", options: ListOptions = {}): AsyncGenerator<S3Entry> {
     let token: string | undefined;
     do {
-      const request = { Bucket: this.name, Prefix: prefix || undefined, Delimiter: options.delimiter || undefined, ContinuationToken: token, MaxKeys: options.pageSize };
+      const request = { Bucket: this.name, Prefix: prefix || undefined, Delimiter: options.delimiter || undefined, ContinuationToken: token, MaxKeys: options.pageSize, EncodingType: "url" as const };
       const page = await this.retrying(() => this.call(() => this.client.send(new (sdk().ListObjectsV2Command)(request), { abortSignal: options.signal }), prefix), isWorthAskingAgain, options.signal);
+      const decode = page.EncodingType === "url" ? fromUrlEncoded : (text: string) => text;
       const entries: S3Entry[] = [
-        ...(page.Contents ?? []).map((object) => ({ key: object.Key ?? "", size: Number(object.Size ?? 0), lastModified: object.LastModified, etag: unquote(object.ETag), isPrefix: false })),
-        ...(page.CommonPrefixes ?? []).map((common) => ({ key: common.Prefix ?? "", size: NaN, isPrefix: true })),
+        ...(page.Contents ?? []).map((object) => ({ key: decode(object.Key ?? ""), size: Number(object.Size ?? 0), lastModified: object.LastModified, etag: unquote(object.ETag), isPrefix: false })),
+        ...(page.CommonPrefixes ?? []).map((common) => ({ key: decode(common.Prefix ?? ""), size: NaN, isPrefix: true })),
       ].sort((a, b) => compareKeys(a.key, b.key));
       for (const entry of entries) yield entry;
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -287,7 +298,7 @@ export class Bucket {
     try {
       return await run();
     } catch (error) {
-      throw toS3Error(error, { bucket: this.name, key, endpoint: this.endpoint, timeoutMs: this.timeoutMs });
+      throw toS3Error(error, { bucket: this.name, key, endpoint: this.endpoint, timeoutMs: this.timeoutMs, signed: this.signed });
     }
   }
 }

@@ -2,7 +2,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { readBody } from "../http/body.js";
 import { send } from "../http/send.js";
 import type { ResponseBody, ResponseHeaders, Transport } from "../http/transport.js";
-import { toS3Error } from "./errors.js";
+import { fromErrorResponse, toS3Error, type S3ErrorAnswer } from "./errors.js";
 import { escapeUri } from "./request-handler.js";
 
 /** Where a bucket's objects live and how requests to them are signed, as the SDK's endpoint rules resolve it. */
@@ -34,6 +34,8 @@ export interface ObjectReaderOptions {
   idleTimeoutMs: number;
   /** Where requests go: the bucket's keep-alive transport or the user's `fetch`. */
   transport: Transport;
+  /** False for anonymous access (unsigned requests), for the hints of access errors. */
+  signed: boolean;
 }
 
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -63,7 +65,7 @@ export class ObjectReader {
   resolve(): Promise<ObjectEndpoint | undefined> {
     this.endpoint ??= resolveObjectEndpoint(this.client, this.options).catch((error: unknown) => {
       this.endpoint = undefined;
-      throw toS3Error(error, { bucket: this.options.bucket, endpoint: this.options.endpoint, timeoutMs: this.options.timeoutMs });
+      throw toS3Error(error, { bucket: this.options.bucket, endpoint: this.options.endpoint, timeoutMs: this.options.timeoutMs, signed: this.options.signed });
     });
     return this.endpoint;
   }
@@ -74,7 +76,7 @@ export class ObjectReader {
    */
   async get(endpoint: ObjectEndpoint, key: string, options: { start?: number; ifMatch?: string; signal?: AbortSignal } = {}): Promise<ObjectResponse> {
     const location = `s3://${this.options.bucket}/${key}`;
-    const where = { bucket: this.options.bucket, key, endpoint: this.options.endpoint, timeoutMs: this.options.timeoutMs };
+    const where = { bucket: this.options.bucket, key, endpoint: this.options.endpoint, timeoutMs: this.options.timeoutMs, signed: this.options.signed };
     const request = objectRequest(endpoint, key, options);
     let signed: { path: string; headers: Record<string, string> };
     try {
@@ -148,24 +150,13 @@ export function objectPath(base: URL, key: string): string {
   return `${base.pathname.replace(/\/+$/, "")}/${key.split("/").map(escapeUri).join("/")}`;
 }
 
-/**
- * The error an S3 error answer stands for, shaped like the SDK's service exceptions (code,
- * message, status) so that {@link toS3Error} types and explains it the same way.
- */
-async function errorFrom(status: number, headers: ResponseHeaders, body: ResponseBody, location: string, idleTimeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+/** The error answer of a failed GET, read as every S3 error answer is ({@link fromErrorResponse}). */
+async function errorFrom(status: number, headers: ResponseHeaders, body: ResponseBody, location: string, idleTimeoutMs: number, signal?: AbortSignal): Promise<S3ErrorAnswer> {
   let text = "";
   try {
     text = (await readBody(body, { location, idleTimeoutMs, signal })).subarray(0, ERROR_BODY_LIMIT).toString("utf8");
   } catch {
     text = "";
   }
-  const code = xmlField(text, "Code");
-  const region = headers.get("x-amz-bucket-region");
-  const message = [xmlField(text, "Message"), region ? `the bucket is in region ${region}` : undefined].filter(Boolean).join("; ");
-  return { name: code ?? "UnknownError", Code: code, message: message || undefined, $metadata: { httpStatusCode: status }, retryAfter: headers.get("retry-after") };
-}
-
-function xmlField(xml: string, name: string): string | undefined {
-  const match = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);
-  return match ? match[1].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&") : undefined;
+  return fromErrorResponse(status, (name) => headers.get(name), text);
 }

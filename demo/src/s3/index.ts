@@ -7,12 +7,14 @@ import { listenLoopback } from "../loopback.js";
 import type { RunningService } from "../types.js";
 import { startS3rverChild } from "./child.js";
 import { createS3FrontHandler } from "./handler.js";
-import { DemoBucket, hcp1200Bucket, q1Bucket } from "./layout.js";
+import { edgeCaseObjects, fileStoreCanHold } from "./edge-keys.js";
+import { DemoBucket, DemoObject, hcp1200Bucket, Q1_BUCKET, q1Bucket } from "./layout.js";
 import { writeS3rverStore } from "./store.js";
 
 export { Q1_BUCKET, Q1_ROOT, HCP1200_BUCKET, HCP1200_ROOT, Q1_S3_SUBJECTS, HCP1200_SUBJECTS, q1Bucket, hcp1200Bucket } from "./layout.js";
 export type { DemoBucket, DemoObject } from "./layout.js";
 export { createS3FrontHandler } from "./handler.js";
+export { EDGE_KEYS, EDGE_PREFIX, edgeCaseObjects } from "./edge-keys.js";
 export type { S3FrontOptions } from "./handler.js";
 
 /** Which bucket layouts the demo serves. */
@@ -34,6 +36,13 @@ export interface S3DemoOptions {
   requireCredentials?: boolean;
   /** Wraps the front request handler before it listens (the hook for a fault-injection layer). */
   wrapHandler?: (handler: RequestListener) => RequestListener;
+  /**
+   * Also serve the edge-case keys under `edge-cases/` in the 2013 bucket (default true): keys
+   * with `//`, `.`/`..` segments, control characters, `'` and other characters real buckets
+   * hold, outside every listing the tutorial shows. s3rver stores those a file can stand for;
+   * the front serves the rest from memory.
+   */
+  edgeCases?: boolean;
   /** The key pair to accept; by default a fresh random pair per start. */
   accessKeyId?: string;
   secretAccessKey?: string;
@@ -79,9 +88,11 @@ export async function startS3Demo(options: S3DemoOptions = {}): Promise<RunningS
   try {
     fs.mkdirSync(directory);
     const starting = startS3rverChild({ directory });
-    writeS3rverStore(directory, buckets);
+    const edge = options.edgeCases !== false && buckets.some((bucket) => bucket.name === Q1_BUCKET) ? edgeCaseObjects() : [];
+    writeS3rverStore(directory, buckets.map((bucket) => (bucket.name === Q1_BUCKET ? { ...bucket, objects: [...bucket.objects, ...edge.filter((object) => fileStoreCanHold(object.key))] } : bucket)));
     child = await starting;
-    const handler = createS3FrontHandler({ upstreamPort: child.port, keys, requireCredentials: options.requireCredentials ?? true });
+    const memory = new Map<string, DemoObject[]>([[Q1_BUCKET, edge.filter((object) => !fileStoreCanHold(object.key))]]);
+    const handler = createS3FrontHandler({ upstreamPort: child.port, keys, requireCredentials: options.requireCredentials ?? true, memory });
     const front = await listenLoopback(options.wrapHandler ? options.wrapHandler(handler) : handler, options.port ?? 0);
     const running = child;
     return {

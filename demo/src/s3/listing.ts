@@ -68,12 +68,13 @@ export function listPage(objects: readonly ListedObject[], params: ListParams): 
   const contents: ListedObject[] = [];
   const prefixes: string[] = [];
   let last: string | undefined;
+  const after = (key: string) => params.after === "" || compareKeys(key, params.after) > 0;
   for (const object of objects) {
-    if (!object.key.startsWith(params.prefix) || object.key <= params.after) continue;
+    if (!object.key.startsWith(params.prefix) || !after(object.key)) continue;
     const rest = object.key.slice(params.prefix.length);
     const cut = params.delimiter ? rest.indexOf(params.delimiter) : -1;
     const entry = cut >= 0 ? params.prefix + rest.slice(0, cut + params.delimiter.length) : object.key;
-    if (cut >= 0 && (entry === last || entry <= params.after || params.after.startsWith(entry))) continue;
+    if (cut >= 0 && (entry === last || !after(entry) || params.after.startsWith(entry))) continue;
     if (contents.length + prefixes.length >= params.maxKeys) return { contents, prefixes, truncated: true, last };
     if (cut >= 0) prefixes.push(entry);
     else contents.push(object);
@@ -82,9 +83,24 @@ export function listPage(objects: readonly ListedObject[], params: ListParams): 
   return { contents, prefixes, truncated: false, last };
 }
 
+/** S3's key order: UTF-8 bytes (differs from JavaScript's UTF-16 order above the BMP). */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+/**
+ * A value as `EncodingType=url` writes it: every byte but RFC 3986's unreserved characters as
+ * `%XX` (moto writes `'` as `%27` and a space as `%20`), `/` kept as AWS and moto keep it.
+ */
+export function toUrlEncoded(text: string): string {
+  return encodeURIComponent(text)
+    .replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%2F/g, "/");
+}
+
 /** The ListBucketResult document for a page. */
 export function listResultXml(bucket: string, params: ListParams, page: ListPage): string {
-  const enc = (text: string) => escapeXml(params.encodeUrl ? encodeURIComponent(text).replace(/%2F/g, "/") : text);
+  const enc = (text: string) => escapeXml(params.encodeUrl ? toUrlEncoded(text) : text);
   const tag = (name: string, value: string | number | boolean) => `<${name}>${value}</${name}>`;
   const parts = [tag("Name", escapeXml(bucket)), tag("Prefix", enc(params.prefix))];
   if (params.version === 1) {
@@ -112,19 +128,35 @@ export function listResultXml(bucket: string, params: ListParams, page: ListPage
   return `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${parts.join("")}</ListBucketResult>`;
 }
 
-/** Reads one page of a (non-delimiter) v1 listing from the upstream store. */
+/**
+ * Reads one page of a (non-delimiter) v1 listing from the upstream store. s3rver escapes text
+ * with `he`, which writes `'` and `` ` `` as numeric references (`&#x27;`): every reference is
+ * decoded here, once, so keys come out as stored.
+ */
 export function parseListResult(xml: string): { objects: ListedObject[]; truncated: boolean } {
-  const parser = new XMLParser({ parseTagValue: false, isArray: (name) => name === "Contents" || name === "CommonPrefixes" });
+  const parser = new XMLParser({ parseTagValue: false, processEntities: false, trimValues: false, isArray: (name) => name === "Contents" || name === "CommonPrefixes" });
   const doc = parser.parse(xml) as { ListBucketResult?: { Contents?: Record<string, string>[]; IsTruncated?: string } };
   const result = doc.ListBucketResult;
   if (!result) throw new Error(`unexpected listing document: ${xml.slice(0, 200)}`);
-  const objects = (result.Contents ?? []).map((c) => ({ key: String(c.Key), size: Number(c.Size), etag: String(c.ETag), lastModified: String(c.LastModified) }));
+  const objects = (result.Contents ?? []).map((c) => ({ key: fromXmlText(String(c.Key)), size: Number(c.Size), etag: fromXmlText(String(c.ETag)), lastModified: String(c.LastModified) }));
   return { objects, truncated: String(result.IsTruncated) === "true" };
 }
 
-/** An S3 error document. */
-export function errorXml(code: string, message: string, resource = ""): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message><Resource>${escapeXml(resource)}</Resource><RequestId>neuroportal-demo</RequestId></Error>`;
+const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+/** XML character data with its references decoded in one pass (`&amp;#x27;` stays `&#x27;`). */
+export function fromXmlText(text: string): string {
+  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (whole, name: string) => {
+    if (name.startsWith("#x")) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+    if (name.startsWith("#")) return String.fromCodePoint(Number(name.slice(1)));
+    return NAMED_ENTITIES[name] ?? whole;
+  });
+}
+
+/** An S3 error document, with AWS's extra fields (`Key`, `BucketName`, `Condition`, ...) when given. */
+export function errorXml(code: string, message: string, resource = "", extra: Readonly<Record<string, string>> = {}): string {
+  const fields = Object.entries(extra).map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`).join("");
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>${fields}<Resource>${escapeXml(resource)}</Resource><RequestId>neuroportal-demo</RequestId></Error>`;
 }
 
 export function escapeXml(text: string): string {
