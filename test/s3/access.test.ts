@@ -31,7 +31,9 @@ describe("s3: access rules (real s3rver behind the credentials gate)", function 
       assert.ok(s3.isS3AccessError(error));
       assert.equal(error.s3Code, "AccessDenied");
       assert.equal(error.status, 403);
-      assert.match(error.message, /credentials/);
+      assert.match(error.hint ?? "", /refuses unsigned requests/);
+      assert.match(error.hint ?? "", /ConnectomeDB/, "the HCP bucket's hint says where keys come from");
+      assert.doesNotMatch(`${error.message} ${error.hint}`, /anonymous/, "no 'try anonymous' for a bucket that needs signatures");
       return true;
     });
     await assert.rejects(bucket.getText("q1/100307/release-notes/Structural_preproc.txt"), s3.isS3AccessError);
