@@ -23,6 +23,8 @@ export interface SendOptions {
   decompress?: boolean;
   /** What errors name instead of the URL, e.g. `s3://bucket/key`. */
   location?: string;
+  /** Follow redirects (default true); S3 requests pass false: S3's 301/307 are errors that name the bucket's region. */
+  followRedirects?: boolean;
 }
 
 /** Default time to wait for the response headers. */
@@ -55,6 +57,7 @@ export async function send(url: string | URL, options: SendOptions = {}): Promis
       body: options.body,
       signal: controller.signal,
       decompress: options.decompress ?? true,
+      followRedirects: options.followRedirects,
     });
   } catch (error) {
     throw toTypedError(controller.signal.aborted ? controller.signal.reason : error, location, method, "connect");

@@ -19,6 +19,8 @@ export interface TransportRequest {
   signal: AbortSignal;
   /** Ask for and decode gzip/deflate/br bodies (default transport only; S3 objects are read as stored). */
   decompress: boolean;
+  /** Follow redirects (default true); false hands a 3xx answer back as it came (S3: a redirect is an error naming the region). */
+  followRedirects?: boolean;
 }
 
 /** Response headers, read the same way whichever transport answered. */
@@ -49,7 +51,7 @@ export type Transport = (request: TransportRequest) => Promise<TransportResponse
 export function fetchTransport(fetchImpl: FetchLike): Transport {
   return async (request) => {
     const { host: _host, ...headers } = request.headers;
-    const response = await fetchImpl(request.url, { method: request.method, headers, body: request.body, signal: request.signal, redirect: "follow" });
+    const response = await fetchImpl(request.url, { method: request.method, headers, body: request.body, signal: request.signal, redirect: request.followRedirects === false ? "manual" : "follow" });
     return { status: response.status, url: response.url || request.url, headers: response.headers, body: webBody(response.body) };
   };
 }
@@ -137,7 +139,7 @@ export class NodeTransport {
     }).finally(() => signal.removeEventListener("abort", onAbort!));
     const status = response.statusCode ?? 0;
     const location = response.headers.location;
-    if (REDIRECTS.has(status) && location) {
+    if (REDIRECTS.has(status) && location && request.followRedirects !== false) {
       response.resume();
       if (redirects >= MAX_REDIRECTS) throw new TypeError(`more than ${MAX_REDIRECTS} redirects`);
       return this.sendFollowing(redirected(request, url, new URL(location, url), status), redirects + 1);

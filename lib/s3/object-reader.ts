@@ -92,6 +92,7 @@ export class ObjectReader {
       signal: options.signal,
       acceptStatus: "any",
       decompress: false,
+      followRedirects: false,
       location,
     });
     if (response.status >= 200 && response.status < 300) return { status: response.status, headers: response.headers, body: response.body, location };

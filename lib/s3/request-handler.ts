@@ -30,7 +30,7 @@ export function seamRequestHandler(transport: Transport, timeoutMs: number): Non
       const port = request.port ? `:${request.port}` : "";
       const url = `${request.protocol}//${request.hostname}${port}${request.path}${query ? `?${query}` : ""}`;
       const body = await toSendable(request.body);
-      const response = await send(url, { method: request.method, headers: request.headers, body, transport, timeoutMs, signal: options?.abortSignal, acceptStatus: "any", decompress: false });
+      const response = await send(url, { method: request.method, headers: request.headers, body, transport, timeoutMs, signal: options?.abortSignal, acceptStatus: "any", decompress: false, followRedirects: false });
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => {
         headers[name] = value;
