@@ -125,8 +125,28 @@ function ensureFrontendsVenv() {
   }
 }
 
+/**
+ * moto's S3 server and boto3, for the S3 suite that runs against the demo and moto with boto3
+ * as the reference client: found in the default python3 (or NEUROPORTAL_MOTO_PYTHON), else
+ * installed with pip. Where pip cannot reach PyPI (and Debian has no python3-moto), setup says
+ * so and goes on; the dual-server tests then fail with the same message instead of skipping.
+ */
+function ensureMoto() {
+  const python = process.env.NEUROPORTAL_MOTO_PYTHON || "python3";
+  const probe = () => spawnSync(python, ["-c", "import moto.server, boto3, flask_cors"], { stdio: "ignore" }).status === 0;
+  if (probe()) return;
+  log(`moto's S3 server is missing for ${python}: installing moto[server] and boto3 with pip`);
+  const pip = spawnSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--timeout", "30", "moto[server]", "boto3"], { stdio: "inherit" });
+  if (pip.status === 0 && probe()) return;
+  log(
+    `could not install moto for ${python} (pip exit ${pip.status ?? pip.signal}; PyPI unreachable?): the S3 tests against moto will fail. ` +
+      "Install it (`python3 -m pip install 'moto[server]' boto3`) or set NEUROPORTAL_MOTO_PYTHON to a python that has it.",
+  );
+}
+
 ensureDebianPackages();
 ensureNodePackages();
 ensureBuilt();
 ensureKernel();
+if (purpose === "test") ensureMoto();
 if (purpose === "test") ensureFrontendsVenv();

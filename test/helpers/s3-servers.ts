@@ -87,6 +87,14 @@ export function sharedS3Server(kind: S3ServerKind, options: S3TestServerOptions 
   return server.then((running) => ({ ...running, close: async () => undefined }));
 }
 
+/** Stops every shared server once the whole run is done (a root hook, so mocha can exit by itself). */
+async function closeShared(): Promise<void> {
+  const running = [...shared.values()];
+  shared.clear();
+  for (const server of running) await server.then((s) => s.close(), () => undefined);
+}
+if (typeof after === "function") after(closeShared);
+
 let foundPython: string | undefined;
 
 /**

@@ -34,7 +34,8 @@ for (const kind of S3_SERVER_KINDS) {
       return { proxy, bucket };
     }
 
-    before(async () => {
+    before(async function () {
+      this.timeout(240_000); // the first suite to use moto starts and seeds it
       service = await sharedS3Server(kind);
       q1 = s3.fromServices({ s3: service.info }, BUCKET);
       evs = (await q1.manifestEntries("q1/100307/")).filter((entry) => entry.key.startsWith(EVS));

@@ -22,7 +22,8 @@ for (const kind of S3_SERVER_KINDS) {
     let q1: s3.Bucket;
     let temp: ReturnType<typeof tempDir>;
 
-    before(async () => {
+    before(async function () {
+      this.timeout(240_000); // the first suite to use moto starts and seeds it
       server = await sharedS3Server(kind);
       q1 = s3.fromServices({ s3: server.info }, BUCKET);
     });
