@@ -12,8 +12,8 @@ const BUCKET = "replayed";
 const KEYS = { accessKeyId: "AKIAREPLAYEXAMPLE", secretAccessKey: "replay-secret-never-shown" };
 const FAST = { baseDelayMs: 1, maxDelayMs: 2 };
 
-/** A route answering every request for the bucket (listings, HEADs, GETs) with `answer`. */
-const anyRequest = (answer: Answer | ((call: IncomingCall) => Answer)): ReplayRoute => ({ match: (call) => call.path.startsWith(`/${BUCKET}`), answer: (call) => (typeof answer === "function" ? answer(call) : answer) });
+/** A route answering every request (listings, HEADs, GETs) with `answer`. */
+const anyRequest = (answer: Answer | ((call: IncomingCall) => Answer)): ReplayRoute => ({ match: () => true, answer: (call) => (typeof answer === "function" ? answer(call) : answer) });
 
 describe("s3: recorded real answers replayed over loopback", function () {
   this.timeout(30_000);
@@ -134,7 +134,7 @@ describe("s3: recorded real answers replayed over loopback", function () {
 
     it("AccessDenied says why: unsigned requests to the HCP bucket need HCP keys (never 'try anonymous'); signed ones were refused", async () => {
       const answer = recordedAnswer("s3/aws-error-accessdenied-403.xml");
-      const server = await startReplay([{ match: () => true, answer: () => answer }]);
+      const server = await startReplay([anyRequest(answer)]);
       open.push(server);
       const unsigned = s3.bucket("hcp-openaccess", { endpoint: server.url, anonymous: true, maxAttempts: 1 });
       const signed = s3.bucket("hcp-openaccess", { endpoint: server.url, credentials: KEYS, maxAttempts: 1 });
@@ -163,6 +163,52 @@ describe("s3: recorded real answers replayed over loopback", function () {
       const [, , get] = await errorsFor(recordedAnswer("s3/moto-error-precondition-if-match.xml"));
       assert.equal(get.s3Code, "PreconditionFailed");
       assert.equal(get.status, 412);
+    });
+  });
+
+  describe("credentials against the HCP bucket (signed requests only): fail fast, with the hint for HCP keys", () => {
+    const CLEARED = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"];
+    const saved: Record<string, string | undefined> = {};
+    before(() => {
+      for (const name of [...CLEARED, "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED"]) saved[name] = process.env[name];
+      for (const name of CLEARED) delete process.env[name];
+      Object.assign(process.env, { AWS_CONFIG_FILE: "/nonexistent/config", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials", AWS_EC2_METADATA_DISABLED: "true" });
+    });
+    after(() => {
+      for (const [name, value] of Object.entries(saved)) if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    });
+
+    it("no credentials anywhere: a typed access error before any request, naming where HCP keys come from, never 'anonymous'", async () => {
+      const server = await startReplay([anyRequest(recordedAnswer("s3/aws-error-accessdenied-403.xml"))]);
+      const bucket = s3.bucket("hcp-openaccess", { endpoint: server.url });
+      open.push(server, bucket);
+      const started = Date.now();
+      for (const call of [() => bucket.entries("HCP_1200/"), () => bucket.getText("HCP_1200/100307/release-notes/x.txt")]) {
+        const error = (await call().catch((e: unknown) => e)) as s3.S3Error;
+        assert.ok(s3.isS3AccessError(error) && error.s3Code === "CredentialsProviderError", String(error));
+        assert.match(error.hint ?? "", /only answers signed requests.*ConnectomeDB.*AWS_ACCESS_KEY_ID/);
+        assert.doesNotMatch(`${error.message} ${error.hint}`, /anonymous/);
+      }
+      assert.ok(Date.now() - started < 5000, "fails fast");
+      assert.equal(server.calls.length, 0, "nothing was sent");
+      const other = s3.bucket("some-public-bucket", { endpoint: server.url });
+      open.push(other);
+      const elsewhere = (await other.entries("x/").catch((e: unknown) => e)) as s3.S3Error;
+      assert.match(elsewhere.hint ?? "", /anonymous: true for a public bucket/, "other buckets may be public");
+    });
+
+    it("a wrong key pair: one request (not retried), an access error whose hint says where HCP keys come from, no secret shown", async () => {
+      for (const file of ["s3/aws-error-signaturedoesnotmatch-403.xml", "s3/minio-error-signaturedoesnotmatch-403.xml"]) {
+        const server = await startReplay([anyRequest(recordedAnswer(file))]);
+        const bucket = s3.bucket("hcp-openaccess", { endpoint: server.url, credentials: KEYS });
+        open.push(server, bucket);
+        const error = (await bucket.entries("HCP_1200/").catch((e: unknown) => e)) as s3.S3Error;
+        assert.ok(s3.isS3AccessError(error) && error.s3Code === "SignatureDoesNotMatch", String(error));
+        assert.match(error.hint ?? "", /check the access key id and secret key.*ConnectomeDB/);
+        assert.doesNotMatch(`${error.message} ${error.hint}`, /anonymous|replay-secret/);
+        assert.equal(server.calls.length, 1);
+      }
     });
   });
 
