@@ -151,6 +151,7 @@ export class Bucket {
 
   /** Size, ETag and date of one key. */
   async head(key: string, signal?: AbortSignal): Promise<S3Entry> {
+    this.assertAddressable(key);
     const head = await this.retrying(() => this.call(() => this.client.send(new (sdk().HeadObjectCommand)({ Bucket: this.name, Key: key }), { abortSignal: signal }), key), isWorthAskingAgain, signal);
     return { key, size: Number(head.ContentLength ?? 0), lastModified: head.LastModified, etag: unquote(head.ETag), isPrefix: false };
   }
@@ -271,6 +272,7 @@ export class Bucket {
    * {@link ObjectReader}; endpoints that need more than plain SigV4 go through the SDK.
    */
   private async getObject(key: string, { start, ifMatch, signal }: { start?: number; ifMatch?: string; signal?: AbortSignal }): Promise<FetchedObject> {
+    this.assertAddressable(key);
     const endpoint = await this.reader.resolve();
     if (endpoint) {
       const { status, headers, body, location } = await this.reader.get(endpoint, key, { start, ifMatch, signal });
@@ -291,6 +293,19 @@ export class Bucket {
       contentEncoding: object.ContentEncoding,
       contentRange: object.ContentRange,
     };
+  }
+
+  /**
+   * A `fetch` normalises URLs, so a key with a `.` or `..` segment would be asked for as another
+   * key (`a/./b` as `a/b`); with the user's `fetch` such keys are refused instead. The default
+   * transport sends them as written.
+   */
+  private assertAddressable(key: string): void {
+    if (this.connections || !key.split("/").some((segment) => segment === "." || segment === "..")) return;
+    throw new InvalidArgumentError(
+      `cannot read ${JSON.stringify(key)} through a fetch: fetch rewrites its "." and ".." segments and would ask for another key`,
+      "read it without the fetch option (the default transport keeps the key as written)",
+    );
   }
 
   /** Runs one SDK call, its failure typed (the SDK does not retry; callers do). */

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isUnsafePathError } from "../../lib/errors";
+import { isInvalidArgumentError, isUnsafePathError } from "../../lib/errors";
 import * as s3 from "../../lib/s3/index";
 import { toBucketOptions } from "../../lib/s3/options.js";
 import { EDGE_KEYS, EDGE_PREFIX } from "../../demo/src/s3/index";
@@ -59,6 +59,7 @@ for (const kind of S3_SERVER_KINDS) {
       const odd = keysOf(await q1.entries(`${EDGE_PREFIX}odd/`, { delimiter: "/" }));
       assert.deepEqual(odd, keysOf(await server.boto3.list(BUCKET, `${EDGE_PREFIX}odd/`, "/")));
       assert.deepEqual(odd, [`${EDGE_PREFIX}odd/../`, `${EDGE_PREFIX}odd/./`, `${EDGE_PREFIX}odd//`, `${EDGE_PREFIX}odd/double-slash.txt`]);
+      assert.deepEqual(keysOf(await q1.walkEntries(EDGE_PREFIX)), mine, "the folder-by-folder walk finds the same keys (prefixes ending in //, ./ and ../ included)");
     });
 
     it("reads every edge-case key's own bytes (never another key's), byte-identical to boto3's", async () => {
@@ -67,6 +68,19 @@ for (const kind of S3_SERVER_KINDS) {
         assert.ok(text.includes(JSON.stringify(key)), `${JSON.stringify(key)} read ${JSON.stringify(text)}`);
         assert.equal(md5(text), (await server.boto3.read(BUCKET, key)).md5, key);
         assert.equal((await q1.head(key)).size, Buffer.byteLength(text), key);
+      }
+    });
+
+    it("through a user's fetch (which rewrites . and .. segments) refuses such keys instead of reading another key, and reads the rest", async () => {
+      const viaFetch = s3.bucket(BUCKET, { ...toBucketOptions(server.info), fetch: globalThis.fetch });
+      try {
+        for (const key of EDGE_KEYS.filter((k) => /\/\.{1,2}\//.test(k))) {
+          await assert.rejects(viaFetch.getText(key), (e: unknown) => isInvalidArgumentError(e) && e.message.includes(JSON.stringify(key)), key);
+          await assert.rejects(viaFetch.head(key), isInvalidArgumentError, key);
+        }
+        for (const key of EDGE_KEYS.filter((k) => !/\/\.{1,2}\//.test(k))) assert.equal(md5(await viaFetch.getText(key)), (await server.boto3.read(BUCKET, key)).md5, key);
+      } finally {
+        viaFetch.close();
       }
     });
 
