@@ -68,13 +68,20 @@ export class XnatConnection {
 
   /**
    * The searchable fields of a data type as a DataFrame (id, header, description, type,
-   * schema_path, data_type); `matching` keeps fields whose text contains every word.
+   * schema_path, data_type); `matching` keeps fields whose text contains every word. This is
+   * what `GET /data/search/elements/{type}` lists, and XNAT lists only the fields its display
+   * document marks searchable: stock XNAT leaves out PROJECTS and LABEL of experiments (and
+   * SCANNER, OPERATOR, ... of MR sessions) and SUBJECT_ID and SUBJECT_LABEL of subjects.
+   * Searches accept those all the same (`select()` sends any `type/FIELD` and names the
+   * unlisted ones in `unlistedFields`); a field the server does not know comes back as
+   * `UnknownFieldError` with suggestions from this list. The parameterised rows
+   * `<ID>=<project>` (a label within each readable project) come last.
    */
   async fields(dataType: string, options: { matching?: string } = {}): Promise<DataFrame> {
     return toFieldFrame(await this.fieldList(dataType, options));
   }
 
-  /** The searchable fields of a data type as plain objects. */
+  /** The searchable fields of a data type as plain objects (the same list as {@link fields}). */
   async fieldList(dataType: string, options: { matching?: string } = {}): Promise<FieldInfo[]> {
     const all = await loadFields(this.#session, dataType);
     return options.matching ? matchFields(all, options.matching) : all;

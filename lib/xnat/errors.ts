@@ -113,30 +113,49 @@ export class UnknownOperatorError extends ConstraintError {
   }
 }
 
-/** A search field that the data type does not define. */
+/** How the server showed that it does not know a field. */
+export type UnknownFieldReason = "dropped-column" | "refused-criterion";
+
+/**
+ * A search field the server does not know. Never raised from the client's own field list
+ * (`/data/search/elements` leaves out fields the server accepts, such as PROJECTS): only once
+ * the server has shown it, by leaving the field's column out of the result
+ * (`dropped-column`, what XNAT does with an unknown column) or by failing a search whose
+ * criterion named it while a probe search showed it has no such field (`refused-criterion`).
+ * `suggestions` come from the field list.
+ */
 export class UnknownFieldError extends NeuroportalError {
   readonly field: string;
   readonly dataType: string;
   readonly suggestions: readonly string[];
-  constructor(field: string, dataType: string, suggestions: readonly string[]) {
-    super("E_XNAT_FIELD", `${JSON.stringify(field)} is not a searchable field of ${dataType}${suggestions.length ? `; did you mean ${suggestions.map((s) => JSON.stringify(s)).join(" or ")}?` : ""}`, {
-      hint: `list the fields with cdb.fields(${JSON.stringify(dataType)}) or search them with cdb.fields(${JSON.stringify(dataType)}, { matching: "words" })`,
+  readonly reason: UnknownFieldReason;
+  constructor(field: string, dataType: string, suggestions: readonly string[], reason: UnknownFieldReason = "dropped-column", options: { url?: string; cause?: unknown } = {}) {
+    const how = reason === "dropped-column" ? "the server left its column out of the result" : "the server refused a search naming it";
+    super("E_XNAT_FIELD", `${JSON.stringify(field)} is not a field of ${dataType} on this server (${how})${suggestions.length ? `; did you mean ${suggestions.map((s) => JSON.stringify(s)).join(" or ")}?` : ""}`, {
+      url: options.url,
+      cause: options.cause,
+      hint: `list the searchable fields with cdb.fields(${JSON.stringify(dataType)}) or search them with cdb.fields(${JSON.stringify(dataType)}, { matching: "words" }); fields the list leaves out (such as PROJECTS) still work when the server knows them`,
     });
     this.field = field;
     this.dataType = dataType;
     this.suggestions = suggestions;
+    this.reason = reason;
   }
 }
 
 /** A data type (xsi type such as `nt:scores`) that the server does not know. */
 export class UnknownDataTypeError extends NeuroportalError {
   readonly dataType: string;
-  constructor(dataType: string, url: string) {
-    super("E_XNAT_TYPE", `${JSON.stringify(dataType)} is not a searchable data type on this server`, {
+  /** The HTTP status the server answered (real XNAT: 400; some servers and proxies: 404). */
+  readonly status: number;
+  constructor(dataType: string, url: string, status: number, cause?: unknown) {
+    super("E_XNAT_TYPE", `${JSON.stringify(dataType)} is not a searchable data type on this server (HTTP ${status})`, {
       url,
+      cause,
       hint: "list the data types with cdb.dataTypes()",
     });
     this.dataType = dataType;
+    this.status = status;
   }
 }
 

@@ -15,18 +15,17 @@ export interface FieldInfo {
   schemaPath: string;
   /** Data type the field belongs to, e.g. `nt:scores`. */
   dataType: string;
-  /** True for parameterised fields (`ID=param`) that need a value. */
+  /** REQUIRES_VALUE as the server sends it (true for SQL-query fields; the `ID=param` project-label rows say false, their id carries the `=`). */
   requiresValue: boolean;
 }
 
-/** SCHEMA_PATH when the server sends it, else SUMMARY when it looks like a path (real XNAT puts one there). */
+/** SUMMARY when it is a schema path: XNAT writes the display field's schema element there (its SQL for computed fields). */
 function schemaPathOf(row: Record<string, string>): string {
-  if (row.SCHEMA_PATH) return row.SCHEMA_PATH;
   const summary = (row.SUMMARY ?? "").trim();
   return /^[\w.-]+:[\w.-]+[/.][\w./=-]+$/.test(summary) ? summary : "";
 }
 
-/** Reads the rows of a search-fields listing (FIELD_ID, HEADER, SUMMARY, TYPE, REQUIRES_VALUE, DESC, ELEMENT_NAME, and SCHEMA_PATH where offered). */
+/** Reads the rows of a search-fields listing (FIELD_ID, HEADER, SUMMARY, TYPE, REQUIRES_VALUE, DESC, ELEMENT_NAME, SRC). */
 export function fromFieldListing(listing: Listing, dataType: string): FieldInfo[] {
   return listing.rows
     .filter((row) => (row.FIELD_ID ?? "") !== "")

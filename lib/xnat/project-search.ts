@@ -14,7 +14,7 @@ export class ProjectSearchResult extends SearchResult {
   readonly likeMatched: number;
 
   constructor(project: string, members: SearchResult, overMatched: SearchResult) {
-    super(members.rootElement, members.columns, members.records());
+    super(members.rootElement, members.columns, members.records(), members.unlistedFields);
     this.project = project;
     this.overMatched = overMatched;
     this.likeMatched = members.length + overMatched.length;

@@ -9,7 +9,7 @@ export interface SearchColumn {
   elementName: string;
   /** Display field id, e.g. `NEO_NEOFAC_A`. */
   fieldId: string;
-  /** Field type sent as `xdat:type` (default `string`, as pyxnat sends). */
+  /** Field type sent as `xdat:type`; left out when undefined, so the server reports the field's own type in `Columns`. */
   type?: string;
   /** Column header (default `elementName/fieldId`). */
   header?: string;
@@ -46,7 +46,7 @@ export function toSearchDocument(spec: SearchSpec): string {
     lines.push(`    <xdat:element_name>${e(column.elementName)}</xdat:element_name>`);
     lines.push(`    <xdat:field_ID>${e(column.fieldId)}</xdat:field_ID>`);
     lines.push(`    <xdat:sequence>${index}</xdat:sequence>`);
-    lines.push(`    <xdat:type>${e(column.type ?? "string")}</xdat:type>`);
+    if (column.type !== undefined) lines.push(`    <xdat:type>${e(column.type)}</xdat:type>`);
     lines.push(`    <xdat:header>${e(column.header ?? `${column.elementName}/${column.fieldId}`)}</xdat:header>`);
     lines.push("  </xdat:search_field>");
   });

@@ -21,13 +21,20 @@ export interface ResultColumn {
 export class SearchResult {
   readonly rootElement: string;
   readonly columns: readonly ResultColumn[];
+  /**
+   * Fields the search used (columns or criteria, `type/FIELD`) that `cdb.fields()` does not
+   * list: XNAT lists only fields marked searchable (not PROJECTS or LABEL of experiments, nor
+   * SUBJECT_ID of subjects), yet accepted these.
+   */
+  readonly unlistedFields: readonly string[];
   readonly #rows: readonly Record<string, string>[];
   #frame?: DataFrame;
 
-  constructor(rootElement: string, columns: readonly ResultColumn[], rows: readonly Record<string, string>[]) {
+  constructor(rootElement: string, columns: readonly ResultColumn[], rows: readonly Record<string, string>[], unlistedFields: readonly string[] = []) {
     this.rootElement = rootElement;
     this.columns = columns;
     this.#rows = rows;
+    this.unlistedFields = unlistedFields;
   }
 
   /** Column keys in server order, like pyxnat's `headers()`. */
@@ -72,17 +79,17 @@ export class SearchResult {
     const at = after === undefined ? -1 : columns.findIndex((c) => c.key === after);
     columns.splice(at < 0 ? columns.length : at + 1, 0, column);
     const rows = this.#rows.map((row, i) => ({ ...row, [column.key]: values[i] ?? "" }));
-    return new SearchResult(this.rootElement, columns, rows);
+    return new SearchResult(this.rootElement, columns, rows, this.unlistedFields);
   }
 
   /** A new result without the named columns. */
   withoutColumns(keys: readonly string[]): SearchResult {
-    return new SearchResult(this.rootElement, this.columns.filter((c) => !keys.includes(c.key)), this.#rows);
+    return new SearchResult(this.rootElement, this.columns.filter((c) => !keys.includes(c.key)), this.#rows, this.unlistedFields);
   }
 
   /** A new result holding the rows for which `keep` is true. */
   filter(keep: (row: Record<string, string>, index: number) => boolean): SearchResult {
-    return new SearchResult(this.rootElement, this.columns, this.#rows.filter(keep));
+    return new SearchResult(this.rootElement, this.columns, this.#rows.filter(keep), this.unlistedFields);
   }
 
   /** `<SearchResult 76:6> subject_id,neo_neofac_a ... neo_neofac_n,neo_neofac_o`, as pyxnat prints a JsonTable. */

@@ -28,7 +28,7 @@ describe("xnat demo: listings", () => {
     assert.deepEqual(json.ResultSet.Result.map((row: any) => row.label), Q1_LABELS);
     assert.equal(json.ResultSet.Result[0].ID, "ConnectomeDB_S00230");
     assert.equal(json.ResultSet.Result[1].ID, "ConnectomeDB_S00231");
-    assert.equal(json.ResultSet.Result[0].project, "HCP_Q1");
+    assert.equal(json.ResultSet.Result[0].project, "HCP_Subjects", "a shared subject reports its owning project, as real XNAT does");
     assert.equal(json.ResultSet.Result[0].URI, "/data/subjects/ConnectomeDB_S00230");
     const ids = json.ResultSet.Result.map((row: any) => row.ID);
     assert.deepEqual([...ids].sort(), ids, "listing order is ID order");
@@ -56,8 +56,14 @@ describe("xnat demo: listings", () => {
     const rows = body.ResultSet.Result;
     assert.deepEqual(rows.map((row: any) => row.label), ["100307_3T", "100307_SubjMeta", "100307_NonToolbox"]);
     assert.deepEqual(rows.map((row: any) => row.xsiType), ["xnat:mrSessionData", "hcp:subjectMetaData", "nt:scores"]);
-    assert.deepEqual(Object.keys(rows[0]), ["ID", "project", "date", "xsiType", "label", "insert_date", "URI"]);
+    assert.deepEqual(Object.keys(rows[0]), ["ID", "project", "xnat:subjectassessordata/id", "date", "xsiType", "label", "insert_date", "URI"], "real listings carry the root element's ID column too");
     assert.equal(rows[2].ID, "ConnectomeDB_E00299");
+    assert.equal(rows[2]["xnat:subjectassessordata/id"], "ConnectomeDB_E00299");
+    assert.equal(rows[2].project, "HCP_Q1", "an experiment listed in a sharing project reports that project, as XNAT's ProjSubExptList does");
+    const typed = await client.json("data/projects/HCP_Q1/subjects/100307/experiments?format=json&xsiType=nt:scores");
+    assert.equal(typed.ResultSet.Result[0]["nt:scores/id"], "ConnectomeDB_E00299", "with xsiType the root is that type");
+    const siteWide = await client.json("data/experiments?format=json&ID=ConnectomeDB_E00299");
+    assert.ok(!("xnat:subjectassessordata/id" in siteWide.ResultSet.Result[0]), "site-wide listings have no such column (none recorded)");
     assert.equal(rows[2].date, "");
     const byId = await client.json("data/projects/HCP_Q1/subjects/ConnectomeDB_S00230/experiments?format=json");
     assert.equal(byId.ResultSet.totalRecords, "3");
@@ -130,7 +136,7 @@ describe("xnat demo: listings", () => {
     assert.ok(scoped.ResultSet.Result.length > 0);
     const first = scoped.ResultSet.Result[0];
     assert.match(first.label, /^\d{6}_R$/);
-    assert.equal(first.project, "HCP_Q1b");
+    assert.equal(first.project, "HCP_Subjects", "the label is the project's own, the project the owner's");
     const owner = await client.json(`data/subjects?format=json&columns=ID,label,project&ID=${first.ID}`);
     assert.equal(owner.ResultSet.Result[0].label, first.label.replace(/_R$/, ""));
     assert.equal(owner.ResultSet.Result[0].project, "HCP_Subjects");

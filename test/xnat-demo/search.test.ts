@@ -148,9 +148,9 @@ describe("xnat demo: POST /data/search", () => {
     assert.ok("neo_neofac_a" in resultSet.Result[0]);
   });
 
-  it("fails with 500 and a clear <h3> message for unknown fields, types, operators and non-numeric values", async () => {
+  it("fails with 500 and a clear <h3> message for unknown criteria fields, types, operators and non-numeric values", async () => {
     const cases: Array<[string, RegExp]> = [
-      [bundle("nt:scores", ["nt:scores/NO_SUCH_FIELD"], [IN_Q1]), /Unknown search field nt:scores\/NO_SUCH_FIELD/],
+      [bundle("nt:scores", ["nt:scores/NO_SUCH_FIELD"], [IN_Q1]), /none of the search fields of nt:scores exists/],
       [bundle("nt:scores", ["nt:scores/SUBJECT_ID"], [["nt:scores/NOPE", "=", "1"]]), /Unknown search field nt:scores\/NOPE/],
       [bundle("nt:nothing", ["nt:nothing/SUBJECT_ID"], [IN_Q1]), /Unknown data type nt:nothing/],
       [bundle("nt:scores", ["nt:scores/SUBJECT_ID"], [["nt:scores/NEO_NEOFAC_A", "~", "1"]]), /Unsupported comparison_type "~"/],
@@ -163,6 +163,14 @@ describe("xnat demo: POST /data/search", () => {
       assert.match(reply.text, /^<html>/);
       assert.match(reply.text, message);
     }
+  });
+
+  it("leaves a column it cannot resolve out of the result (200), as XNAT's DisplaySearch logs and skips it", async () => {
+    const reply = await client.search(bundle("nt:scores", ["nt:scores/SUBJECT_ID", "nt:scores/NEO_NEOFAC_Q", "nt:nothing/X"], [IN_Q1]), "json");
+    assert.equal(reply.status, 200);
+    const resultSet = JSON.parse(reply.text).ResultSet;
+    assert.deepEqual(resultSet.Columns.map((c: any) => c.key), ["subject_id", "quarantine_status"]);
+    assert.equal(resultSet.Result.length, 76);
   });
 
   it("rejects unusable documents with 422: DOCTYPE/entities, broken XML, another root", async () => {
@@ -281,27 +289,45 @@ describe("xnat demo: /data/search/elements", () => {
     assert.deepEqual(a, {
       FIELD_ID: "NEO_NEOFAC_A",
       HEADER: "NEOFAC_A",
-      SUMMARY: "NEO Factor A (Agreeableness)",
+      SUMMARY: "nt:scores/NEO/NEOFAC_A",
       TYPE: "integer",
       REQUIRES_VALUE: "false",
       DESC: "NEO Factor A (Agreeableness)",
       ELEMENT_NAME: "nt:scores",
       SRC: "0",
-      SCHEMA_PATH: "nt:scores/NEO/NEOFAC_A",
-    });
+    }, "as XNAT's SearchFieldListResource writes a row: SUMMARY is the schema element");
     assert.equal(byId.get("SUBJECT_ID").DESC, "Subject Label");
     assert.equal(byId.get("EXPT_ID").DESC, "Experiment ID");
-    assert.ok(byId.has("PROJECTS"));
+    for (const unlisted of ["PROJECTS", "LABEL"]) assert.ok(!byId.has(unlisted), `${unlisted} is not searchable in the display document, so real XNAT leaves it out`);
+    const subjects = await client.json("data/search/elements/xnat:subjectData?format=json");
+    const subjectIds = subjects.ResultSet.Result.map((row: any) => row.FIELD_ID);
+    for (const unlisted of ["SUBJECT_ID", "SUBJECT_LABEL"]) assert.ok(!subjectIds.includes(unlisted), unlisted);
+    for (const listed of ["PROJECTS", "GENDER_TEXT", "SUB_PROJECT_IDENTIFIER=HCP_Q1"]) assert.ok(subjectIds.includes(listed), listed);
+    const sessions = (await client.json("data/search/elements/xnat:mrSessionData?format=json")).ResultSet.Result.map((row: any) => row.FIELD_ID);
+    for (const unlisted of ["PROJECTS", "LABEL", "SCANNER"]) assert.ok(!sessions.includes(unlisted), unlisted);
     assert.equal(byId.get("ER40_ER40_CRT").TYPE, "float");
     assert.equal(byId.get("PROJECT_IDENTIFIER=HCP_Q1").SRC, "2");
+    assert.equal(byId.get("PROJECT_IDENTIFIER=HCP_Q1").REQUIRES_VALUE, "false");
+    assert.equal(byId.get("PROJECT_IDENTIFIER=HCP_Q1").SUMMARY, "Label within the HCP_Q1 project.");
     assert.equal(byId.get("PROJECT_IDENTIFIER=HCP_Q1").DESC, "Label within the HCP_Q1 project.");
     const csv = parseCsv((await client.get("data/search/elements/nt:scores?format=csv")).text);
-    assert.deepEqual(csv[0], ["FIELD_ID", "HEADER", "SUMMARY", "TYPE", "REQUIRES_VALUE", "DESC", "ELEMENT_NAME", "SRC", "SCHEMA_PATH"]);
+    assert.deepEqual(csv[0], ["FIELD_ID", "HEADER", "SUMMARY", "TYPE", "REQUIRES_VALUE", "DESC", "ELEMENT_NAME", "SRC"]);
   });
 
-  it("answers 404 for an unknown type", async () => {
+  it("answers 400 for an unknown type with Restlet's default page, as real XNAT does (no representation of its own)", async () => {
     const reply = await client.get("data/search/elements/nt:nothing?format=json");
-    assert.equal(reply.status, 404);
-    assert.match(reply.text, /Unknown data type nt:nothing/);
+    assert.equal(reply.status, 400);
+    assert.match(reply.text, /<h3>The request could not be understood by the server due to malformed syntax<\/h3>/);
+  });
+
+  it("accepts the unlisted fields as columns and criteria: PROJECTS and LABEL of experiments, SUBJECT_ID and SUBJECT_LABEL of subjects", async () => {
+    const scores = await client.search(bundle("nt:scores", ["nt:scores/SUBJECT_ID", "nt:scores/LABEL", "nt:scores/PROJECTS"], [IN_Q1, ["nt:scores/LABEL", "=", "100307_NonToolbox"]]), "json");
+    assert.equal(scores.status, 200);
+    const row = JSON.parse(scores.text).ResultSet.Result[0];
+    assert.deepEqual([row.label, row.projects], ["100307_NonToolbox", "<HCP_Subjects>,<HCP_Q1>,<HCP_Q2>"]);
+    const subjects = await client.search(bundle("xnat:subjectData", ["xnat:subjectData/SUBJECT_ID", "xnat:subjectData/SUBJECT_LABEL", "xnat:subjectData/PROJECTS"], [["xnat:subjectData/SUBJECT_LABEL", "=", "100307"]]), "json");
+    const subject = JSON.parse(subjects.text).ResultSet.Result;
+    assert.equal(subject.length, 1);
+    assert.deepEqual([subject[0].subject_id, subject[0].projects], ["ConnectomeDB_S00230", ",<HCP_Subjects>,<HCP_Q1>,<HCP_Q2>"], "subjects' PROJECTS starts with a comma, as the subject view renders it");
   });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { UnexpectedContentError } from "../../lib/http/errors.js";
-import { UnknownFieldError, type FieldInfo } from "../../lib/xnat/index.js";
+import type { FieldInfo } from "../../lib/xnat/index.js";
 import { CookieJar } from "../../lib/xnat/cookies.js";
 import { experimentPath, searchElementsPath, toUrl } from "../../lib/xnat/paths.js";
 import { isSafeTransport } from "../../lib/http/url.js";
@@ -57,12 +57,13 @@ describe("xnat listings, result columns, fields and membership (pure)", () => {
     assert.deepEqual(["integer", "float", "double", "string", "date", "boolean", ""].map(toColumnType), ["integer", "number", "number", "string", "string", "boolean", "string"]);
   });
 
-  it("reads field listings, prefers SCHEMA_PATH, falls back to a path-like SUMMARY", () => {
+  it("reads field listings, taking the schema path from a path-like SUMMARY (where XNAT writes the schema element)", () => {
     const listing = fromListingJson(
       JSON.stringify({
         ResultSet: {
           Result: [
-            { FIELD_ID: "NEO_NEOFAC_A", HEADER: "NEOFAC_A", SUMMARY: "NEO Factor A (Agreeableness)", TYPE: "integer", REQUIRES_VALUE: "false", DESC: "NEO Factor A (Agreeableness)", ELEMENT_NAME: "nt:scores", SCHEMA_PATH: "nt:scores/NEO/NEOFAC_A" },
+            { FIELD_ID: "NEO_NEOFAC_A", HEADER: "NEOFAC_A", SUMMARY: "nt:scores/NEO/NEOFAC_A", TYPE: "integer", REQUIRES_VALUE: "false", DESC: "NEO Factor A (Agreeableness)", ELEMENT_NAME: "nt:scores" },
+            { FIELD_ID: "MR_SCAN_COUNT_AGG", HEADER: "Scans", SUMMARY: "(SELECT COUNT(*) FROM xnat_imagescandata)", TYPE: "string", REQUIRES_VALUE: "false", DESC: "Scans", ELEMENT_NAME: "xnat:mrSessionData" },
             { FIELD_ID: "INSERT_DATE", HEADER: "Inserted", SUMMARY: "xnat:projectData/meta/insert_date", TYPE: "date", REQUIRES_VALUE: "false", DESC: "", ELEMENT_NAME: "xnat:projectData" },
             { FIELD_ID: "PROJECT_IDENTIFIER=HCP_Q1", HEADER: "HCP_Q1", SUMMARY: "Label within the HCP_Q1 project.", TYPE: "string", REQUIRES_VALUE: "true", DESC: "", ELEMENT_NAME: "nt:scores" },
           ],
@@ -71,8 +72,8 @@ describe("xnat listings, result columns, fields and membership (pure)", () => {
       "x",
     );
     const fields = fromFieldListing(listing, "nt:scores");
-    assert.deepEqual(fields.map((f) => f.schemaPath), ["nt:scores/NEO/NEOFAC_A", "xnat:projectData/meta/insert_date", ""]);
-    assert.deepEqual(fields.map((f) => f.requiresValue), [false, false, true]);
+    assert.deepEqual(fields.map((f) => f.schemaPath), ["nt:scores/NEO/NEOFAC_A", "", "xnat:projectData/meta/insert_date", ""]);
+    assert.deepEqual(fields.map((f) => f.requiresValue), [false, false, false, true]);
   });
 
   it("finds fields by words and suggests close ids", () => {
@@ -82,18 +83,21 @@ describe("xnat listings, result columns, fields and membership (pure)", () => {
     assert.deepEqual(suggestFields(FIELDS, "NEO_NEOFAC_Z"), ["NEO_NEOFAC_A", "NEO_NEOFAC_O"]);
   });
 
-  it("checks field names against the catalog, fixing case and allowing XML paths", () => {
+  it("spells listed fields as the catalog does and passes unlisted ones through as written, with suggestions (never refusing them)", () => {
     const catalogs = new Map([["nt:scores", FIELDS]]);
-    assert.deepEqual(checkFields(["nt:scores/neo_neofac_a", "nt:scores/NEO/NEOFAC_O", "nt:scores/SUBJECT_ID", "nt:scores/NEO/OTHER"], catalogs), [
-      "nt:scores/NEO_NEOFAC_A",
-      "nt:scores/NEO_NEOFAC_O",
-      "nt:scores/SUBJECT_ID",
-      "nt:scores/NEO/OTHER",
-    ]);
+    assert.deepEqual(checkFields(["nt:scores/neo_neofac_a", "nt:scores/NEO/NEOFAC_O", "nt:scores/SUBJECT_ID", "nt:scores/NEO/OTHER"], catalogs), {
+      names: ["nt:scores/NEO_NEOFAC_A", "nt:scores/NEO_NEOFAC_O", "nt:scores/SUBJECT_ID", "nt:scores/NEO/OTHER"],
+      unlisted: [{ name: "nt:scores/NEO/OTHER", dataType: "nt:scores", suggestions: [] }],
+    });
     const withParameter = new Map([["nt:scores", [...FIELDS, { ...FIELDS[0], id: "PROJECT_IDENTIFIER=HCP_Q1", requiresValue: true }]]]);
-    assert.deepEqual(checkFields(["nt:scores/PROJECT_IDENTIFIER=HCP_Q1", "nt:scores/PROJECT_IDENTIFIER=HCP_Q2"], withParameter), ["nt:scores/PROJECT_IDENTIFIER=HCP_Q1", "nt:scores/PROJECT_IDENTIFIER=HCP_Q2"]);
-    assert.throws(() => checkFields(["nt:scores/PROJECT_IDENTIFIER"], withParameter), UnknownFieldError);
-    assert.throws(() => checkFields(["nt:scores/AGREEABLENESS"], catalogs), UnknownFieldError);
+    assert.deepEqual(checkFields(["nt:scores/PROJECT_IDENTIFIER=HCP_Q1", "nt:scores/PROJECT_IDENTIFIER=HCP_Q2"], withParameter).names, ["nt:scores/PROJECT_IDENTIFIER=HCP_Q1", "nt:scores/PROJECT_IDENTIFIER=HCP_Q2"]);
+    const checked = checkFields(["nt:scores/PROJECTS", "nt:scores/NEO_NEOFAC_Z", "xnat:mrSessionData/LABEL"], catalogs);
+    assert.deepEqual(checked.names, ["nt:scores/PROJECTS", "nt:scores/NEO_NEOFAC_Z", "xnat:mrSessionData/LABEL"], "sent as written: the server decides");
+    assert.deepEqual(checked.unlisted.map((u) => [u.name, u.suggestions]), [
+      ["nt:scores/PROJECTS", []],
+      ["nt:scores/NEO_NEOFAC_Z", ["nt:scores/NEO_NEOFAC_A", "nt:scores/NEO_NEOFAC_O"]],
+      ["xnat:mrSessionData/LABEL", []],
+    ]);
   });
 
   it("splits PROJECTS lists and evaluates SQL LIKE as XNAT does", () => {

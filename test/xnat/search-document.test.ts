@@ -33,7 +33,7 @@ function pyxnatDocument(root: string, columns: string[], constraints: unknown): 
   return execFileSync("/usr/bin/python3", ["-c", script], { input: JSON.stringify({ root, columns, constraints }), encoding: "utf8" });
 }
 
-const columnsOf = (fields: string[]) => fields.map((f) => ({ elementName: f.split("/")[0], fieldId: f.split("/")[1], header: f }));
+const columnsOf = (fields: string[]) => fields.map((f) => ({ elementName: f.split("/")[0], fieldId: f.split("/")[1], type: "string", header: f }));
 
 describe("xnat search document builder", () => {
   const seed = [["nt:scores/PROJECTS", "LIKE", "%HCP_Q1%"], [["nt:scores/CPW_IWRD_TOT", "<", "30"], ["nt:scores/CPW_IWRD_TOT", ">=", "35"], "OR"], "AND"];
@@ -43,6 +43,13 @@ describe("xnat search document builder", () => {
     const ours = toSearchDocument({ rootElement: "nt:scores", columns: columnsOf(fields), where: toConstraintSet(seed) });
     const theirs = pyxnatDocument("nt:scores", fields, seed);
     assert.deepEqual(canonical(parseXml(ours).root), canonical(parseXml(theirs).root));
+  });
+
+  it("leaves xdat:type out for a column without a type, so the server reports the field's own type", () => {
+    const document = toSearchDocument({ rootElement: "nt:scores", columns: [{ elementName: "nt:scores", fieldId: "PROJECTS", header: "nt:scores/PROJECTS" }, ...columnsOf(["nt:scores/SUBJECT_ID"])], where: toConstraintSet([["nt:scores/PROJECTS", "LIKE", "%"]]) });
+    const parsed = parseXml(document);
+    assert.equal(evaluateXPath(parsed, "xdat:search_field").length, 2);
+    assert.equal(evaluateXPath(parsed, "xdat:search_field/xdat:type").length, 1);
   });
 
   it("escapes values so that <, &, quotes cannot change the document structure", () => {

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { isHttpError } from "../../lib/http/errors.js";
 import { startXnatDemo, type XnatDemo } from "../../demo/src/xnat/index.js";
 import {
   ConstraintError,
@@ -179,19 +180,42 @@ describe("xnat client: the ConnectomeDB tutorial against the demo", function () 
     assert.deepEqual([...none.headers()].sort(), [...exact.headers()].sort());
   });
 
-  it("rejects unknown fields, data types, operators and malformed constraints before searching", async () => {
+  it("rejects unknown data types, operators and malformed constraints before searching", async () => {
     demo.resetStats();
-    await assert.rejects(cdb.select("nt:scores", ["SUBJECT_ID", "NEO_NEOFAC_Z"]).where([IN_Q1]), (e: unknown) => {
-      assert.ok(e instanceof UnknownFieldError);
-      assert.equal(e.field, "nt:scores/NEO_NEOFAC_Z");
-      assert.ok(e.suggestions.includes("nt:scores/NEO_NEOFAC_A"), e.message);
-      return true;
-    });
-    await assert.rejects(cdb.select("nt:scores", NEO).where([["nt:scores/AGREEABLENESS", ">", "40"]]), UnknownFieldError);
-    await assert.rejects(cdb.select("nt:nope", ["SUBJECT_ID"]).where([["nt:nope/PROJECTS", "LIKE", "%"]]), UnknownDataTypeError);
+    await assert.rejects(cdb.select("nt:nope", ["SUBJECT_ID"]).where([["nt:nope/PROJECTS", "LIKE", "%"]]), (e: unknown) => e instanceof UnknownDataTypeError && e.status === 400);
     await assert.rejects(cdb.select("nt:scores", NEO).where([[IN_Q1[0], "CONTAINS", "Q1"]]), UnknownOperatorError);
     await assert.rejects(cdb.select("nt:scores", NEO).where([IN_Q1, [["nt:scores/CPW_IWRD_TOT", "<"], "OR"], "AND"]), (e: unknown) => e instanceof ConstraintError && e.where === "constraints[1][0]");
     await assert.rejects(cdb.select("nt:scores", NEO).where([["nt:scores/NEO_NEOFAC_A", ">", "forty"]]), (e: unknown) => e instanceof ConstraintError && /not a number/.test(e.message));
     assert.equal(demo.stats().searches, 0, "nothing was searched");
+  });
+
+  it("sends fields the field list leaves out (PROJECTS, LABEL, SUBJECT_ID of subjects) and names them in unlistedFields", async () => {
+    const listed = (await cdb.fieldList("nt:scores")).map((f) => f.id);
+    assert.ok(!listed.includes("PROJECTS") && !listed.includes("LABEL"), "the demo lists fields as real XNAT does");
+    const labelled = await cdb.select("nt:scores", ["SUBJECT_ID", "LABEL"]).where([IN_Q1, ["nt:scores/LABEL", "=", "100307_NonToolbox"], "AND"]);
+    assert.deepEqual(labelled.items(), [["ConnectomeDB_S00230", "100307_NonToolbox"]]);
+    assert.deepEqual([...labelled.unlistedFields].sort(), ["nt:scores/LABEL", "nt:scores/PROJECTS"]);
+    const subjects = await cdb.select("xnat:subjectData", ["SUBJECT_ID", "SUBJECT_LABEL", "GENDER_TEXT"]).where([["xnat:subjectData/SUBJECT_LABEL", "=", "100307"]]);
+    assert.deepEqual(subjects.headers(), ["subject_id", "subject_label", "gender_text"]);
+    assert.equal(subjects.length, 1);
+  });
+
+  it("an unknown field surfaces from the server's own answer as UnknownFieldError with suggestions: a dropped column, or a refused criterion confirmed by one probe", async () => {
+    demo.resetStats();
+    await assert.rejects(cdb.select("nt:scores", ["SUBJECT_ID", "NEO_NEOFAC_Z"]).where([IN_Q1]), (e: unknown) => {
+      assert.ok(e instanceof UnknownFieldError, String(e));
+      assert.equal(e.field, "nt:scores/NEO_NEOFAC_Z");
+      assert.equal(e.reason, "dropped-column");
+      assert.ok(e.suggestions.includes("nt:scores/NEO_NEOFAC_A"), e.message);
+      return true;
+    });
+    assert.equal(demo.stats().searches, 1, "the search reached the server, which left the column out");
+    demo.resetStats();
+    await assert.rejects(cdb.select("nt:scores", NEO).where([IN_Q1, ["nt:scores/AGREEABLENESS", ">", "40"], "AND"]), (e: unknown) => e instanceof UnknownFieldError && e.reason === "refused-criterion" && e.field === "nt:scores/AGREEABLENESS" && isHttpError(e.cause) && e.cause.status === 500);
+    assert.equal(demo.stats().searches, 1, "the refused search and the probe: only the probe ran");
+  });
+
+  it("a search the server refuses for another reason keeps its HttpError, even with unlisted fields in it", async () => {
+    await assert.rejects(cdb.select("nt:scores", ["SUBJECT_ID"]).where([["nt:scores/PROJECTS", "LIKE", "x'; DROP TABLE x; --"]]), (e: unknown) => isHttpError(e) && e.status === 500);
   });
 });

@@ -18,7 +18,8 @@ export function displayDocument(typeName = "nt:scores"): string | undefined {
   ];
   for (const field of type.fields) {
     if (field.requiresValue) continue;
-    lines.push(`\t<DisplayField id="${field.id}" header="${escapeXml(field.header)}" visible="true" searchable="true" data-type="${field.type}">`);
+    const searchable = field.searchable ? ' searchable="true"' : "";
+    lines.push(`\t<DisplayField id="${field.id}" header="${escapeXml(field.header)}" visible="true"${searchable} data-type="${field.type}">`);
     lines.push(`\t\t<DisplayFieldElement name="Field1" schema-element="${escapeXml(field.schemaPath)}"/>`);
     if (field.id === "SUBJECT_ID" || field.id === "EXPT_ID") {
       const target = field.id === "SUBJECT_ID" ? "xnat:subjectData" : type.name;

@@ -25,27 +25,31 @@ export function resolveTypes(list: string): { types: ElementType[]; unknown: str
 }
 
 /**
- * `/data/search/elements/{type}`: FIELD_ID, HEADER, SUMMARY, TYPE, REQUIRES_VALUE, DESC, ELEMENT_NAME, SRC,
- * plus SCHEMA_PATH (a demo extension: the display field's schema element, absent on real XNAT).
- * Parameterised project-label fields come after the display fields, one per readable project (SRC 2).
+ * `/data/search/elements/{type}`: FIELD_ID, HEADER, SUMMARY, TYPE, REQUIRES_VALUE, DESC,
+ * ELEMENT_NAME, SRC, as XNAT's SearchFieldListResource writes them: SUMMARY is the display
+ * field's schema element (`nt:scores/NEO/NEOFAC_A`), DESC its description, REQUIRES_VALUE
+ * "false" (true only for SQL-query fields, which the demo has none of). Only fields marked
+ * searchable are listed (PROJECTS and LABEL of experiments, SUBJECT_ID and SUBJECT_LABEL of
+ * subjects are not, though searches accept them). Then one `<project identifier>=<project>` row
+ * per readable project (SRC 2: HEADER the project, SUMMARY and DESC "Label within the P project.").
  */
 export function listFields(catalog: Catalog, types: ElementType[]): Table {
   const rows: string[][] = [];
   for (const type of types) {
     for (const field of type.fields) {
-      if (field.requiresValue) continue;
-      rows.push([field.id, field.header, field.description, field.type, "false", field.description, type.name, "0", field.schemaPath]);
+      if (field.requiresValue || !field.searchable) continue;
+      rows.push([field.id, field.header, field.schemaPath, field.type, "false", field.description, type.name, "0"]);
     }
     const labelField = type.fields.find((field) => field.requiresValue);
     if (labelField) {
       for (const project of catalog.projects) {
         const description = `Label within the ${project.id} project.`;
-        rows.push([`${labelField.id}=${project.id}`, project.id, description, "string", "true", description, type.name, "2", labelField.schemaPath]);
+        rows.push([`${labelField.id}=${project.id}`, project.id, description, "string", "false", description, type.name, "2"]);
       }
     }
   }
   return {
-    columns: ["FIELD_ID", "HEADER", "SUMMARY", "TYPE", "REQUIRES_VALUE", "DESC", "ELEMENT_NAME", "SRC", "SCHEMA_PATH"],
+    columns: ["FIELD_ID", "HEADER", "SUMMARY", "TYPE", "REQUIRES_VALUE", "DESC", "ELEMENT_NAME", "SRC"],
     rows,
     meta: { title: "Search Fields", element_name: types.map((type) => type.name).join(",") },
   };

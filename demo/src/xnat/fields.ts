@@ -25,6 +25,12 @@ export interface DisplayField {
   schemaPath: string;
   /** True for fields that need a parameter (`PROJECT_IDENTIFIER=HCP_Q1`). */
   requiresValue?: boolean;
+  /**
+   * `searchable="true"` in the display document: listed by `/data/search/elements/{type}`.
+   * XNAT's default is false, and stock documents leave PROJECTS and LABEL of experiments and
+   * SUBJECT_ID/SUBJECT_LABEL of subjects unsearchable; searches accept every field all the same.
+   */
+  searchable: boolean;
   /** The value as the database would return it; null for SQL NULL. */
   value(row: SearchRow, parameter?: string): string | null;
 }
@@ -53,23 +59,31 @@ const field = (
   schemaPath: string,
   value: DisplayField["value"],
   requiresValue = false,
-): DisplayField => ({ id, header, description, type, schemaPath, value, requiresValue });
+): DisplayField => ({ id, header, description, type, schemaPath, value, requiresValue, searchable: !requiresValue });
+
+/** The same field without `searchable="true"`: searches accept it, the field listing leaves it out. */
+const unlisted = (displayField: DisplayField): DisplayField => ({ ...displayField, searchable: false });
 
 const orNull = (text: string | undefined) => (text === undefined || text === "" ? null : text);
+/** Experiments' PROJECTS (the MR view's `'<' || project || '>' || ...`): `<HCP_Subjects>,<HCP_Q1>`. */
 const projectsValue = (item: { label: string; project: string; shares: { project: string; label: string }[] }) =>
   projectsOf(item)
     .map((project) => `<${project}>`)
     .join(",");
 
-function experimentCommon(type: string): DisplayField[] {
+/** Subjects' PROJECTS (the subject view's `',<' || project || '>' || ...`): a leading comma, `,<HCP_Subjects>,<HCP_Q1>`. */
+const subjectProjectsValue = (item: { label: string; project: string; shares: { project: string; label: string }[] }) => `,${projectsValue(item)}`;
+
+/** The display fields every experiment type has; `idField` is the type's ID field (`EXPT_ID`, stock MR sessions: `SESSION_ID`). */
+function experimentCommon(type: string, idField = "EXPT_ID"): DisplayField[] {
   const e = (row: SearchRow) => row.experiment as ExperimentRecord;
   return [
     field("SUBJECT_ID", "Subject", "Subject Label", "string", `${type}.subject_ID`, (row) => e(row).subjectId),
-    field("EXPT_ID", "ID", "Experiment ID", "string", `${type}.ID`, (row) => e(row).id),
-    field("LABEL", "Label", "Experiment label in its primary project", "string", `${type}.label`, (row) => e(row).label),
+    field(idField, "ID", "Experiment ID", "string", `${type}.ID`, (row) => e(row).id),
+    unlisted(field("LABEL", "Label", "Experiment label in its primary project", "string", `${type}.label`, (row) => e(row).label)),
     field("DATE", "Date", "Date of the experiment", "date", `${type}.date`, (row) => orNull(e(row).date)),
     field("PROJECT", "Project", "Primary project", "string", `${type}.project`, (row) => e(row).project),
-    field("PROJECTS", "Projects", "Projects that can see the experiment: the primary project and every project it is shared into, each in angle brackets", "string", `${type}.sharing.share.project`, (row) => projectsValue(e(row))),
+    unlisted(field("PROJECTS", "Projects", "Projects that can see the experiment: the primary project and every project it is shared into, each in angle brackets", "string", `${type}.sharing.share.project`, (row) => projectsValue(e(row)))),
     field("AGE", "Age", "Age of the subject (years)", "integer", "xnat:subjectData.age", (row) => (row.subject ? String(row.subject.age) : null)),
     field("INSERT_DATE", "Inserted", "Date the experiment was stored", "date", `${type}.meta.insert_date`, (row) => e(row).insertDate),
     field("INSERT_USER", "Creator", "User who stored the experiment", "string", `${type}.meta.insert_user`, (row) => e(row).insertUser),
@@ -135,17 +149,18 @@ const mrSession: ElementType = {
   sqlName: "xnat_mrsessiondata",
   subjectAssessor: true,
   fields: [
-    ...experimentCommon("xnat:mrSessionData"),
-    field("SCANNER", "Scanner", "Scanner name", "string", "xnat:mrSessionData.scanner", (row) => row.experiment?.mr?.scanner ?? null),
+    ...experimentCommon("xnat:mrSessionData", "SESSION_ID"),
+    unlisted(field("SCANNER", "Scanner", "Scanner name", "string", "xnat:mrSessionData.scanner", (row) => row.experiment?.mr?.scanner ?? null)),
     field("FIELDSTRENGTH", "Field Strength", "Magnetic field strength (T)", "float", "xnat:mrSessionData.fieldStrength", (row) =>
       row.experiment?.mr ? javaDouble(row.experiment.mr.fieldStrength) : null,
     ),
     field("MR_SCAN_COUNT_AGG", "Scans", "Number of scans", "integer", "xnat:mrSessionData.scans.scan", (row) =>
       row.experiment?.mr ? String(row.experiment.mr.scans.length) : null,
     ),
-    projectIdentifier("xnat:mrSessionData", "PROJECT_IDENTIFIER"),
+    projectIdentifier("xnat:mrSessionData", "MR_PROJECT_IDENTIFIER"),
   ],
-  xmlPaths: { ...experimentPaths, scanner: "SCANNER", fieldstrength: "FIELDSTRENGTH" },
+  // Ids as the stock mrSessionData_display.xml names them (SESSION_ID, MR_PROJECT_IDENTIFIER).
+  xmlPaths: { ...experimentPaths, id: "SESSION_ID", scanner: "SCANNER", fieldstrength: "FIELDSTRENGTH" },
   rows: experimentRows("xnat:mrSessionData"),
 };
 
@@ -178,10 +193,10 @@ const subjectData: ElementType = {
   sqlName: "xnat_subjectdata",
   subjectAssessor: true,
   fields: [
-    field("SUBJECT_ID", "Subject", "Subject ID (site-wide)", "string", "xnat:subjectData.ID", (row) => s(row).id),
-    field("SUBJECT_LABEL", "Label", "Subject label in its primary project", "string", "xnat:subjectData.label", (row) => s(row).label),
+    unlisted(field("SUBJECT_ID", "Subject", "Subject ID (site-wide)", "string", "xnat:subjectData.ID", (row) => s(row).id)),
+    unlisted(field("SUBJECT_LABEL", "Label", "Subject label in its primary project", "string", "xnat:subjectData.label", (row) => s(row).label)),
     field("PROJECT", "Project", "Primary project", "string", "xnat:subjectData.project", (row) => s(row).project),
-    field("PROJECTS", "Projects", "Projects that can see the subject, each in angle brackets", "string", "xnat:subjectData.sharing.share.project", (row) => projectsValue(s(row))),
+    field("PROJECTS", "Projects", "Projects that can see the subject, each in angle brackets after a leading comma", "string", "xnat:subjectData.sharing.share.project", (row) => subjectProjectsValue(s(row))),
     field("GENDER_TEXT", "M/F", "Gender", "string", "xnat:subjectData.demographics.gender", (row) => s(row).gender),
     field("AGE", "Age", "Age (years)", "integer", "xnat:subjectData.demographics.age", (row) => String(s(row).age)),
     field("HANDEDNESS_TEXT", "Hand", "Handedness", "string", "xnat:subjectData.demographics.handedness", (row) => s(row).handedness),

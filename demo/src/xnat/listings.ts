@@ -39,7 +39,8 @@ const subj = (row: SearchRow) => row.subject as SubjectRecord;
 const subjectSpec: ListingSpec = {
   shortcuts: {
     ID: (row) => subj(row).id,
-    project: (row, scope) => scope ?? subj(row).project,
+    // The owning project, also in another project's listing (XNAT replaces only the label there).
+    project: (row) => subj(row).project,
     label: (row, scope) => (scope ? labelIn(subj(row), scope) ?? subj(row).label : subj(row).label),
     group: (row) => subj(row).group,
     gender: (row) => subj(row).gender,
@@ -131,7 +132,12 @@ export function listExperiments(catalog: Catalog, query: URLSearchParams, scope?
     .map((experiment) => ({ experiment, subject: catalog.subjectById.get(experiment.subjectId) }));
   const siteWideAssessor = !scope && xsiType !== undefined;
   const defaults = siteWideAssessor ? [...experimentSpec.defaults, "subject_ID", "subject_label"] : experimentSpec.defaults;
-  return buildListing(experimentSpec, rows, query, scope, defaults, true);
+  // Project-scoped listings carry the root element's ID column under its lower-cased XML path
+  // (`xnat:subjectassessordata/id`, the root being the xsiType when one is given), as real
+  // XNAT's listings do (recorded: test/fixtures/real/xnat/ohif-*-experiments.json).
+  const rootId = scope ? `${(xsiType ?? "xnat:subjectAssessorData").toLowerCase()}/id` : undefined;
+  const spec: ListingSpec = rootId ? { ...experimentSpec, shortcuts: { ...experimentSpec.shortcuts, [rootId]: (row) => expt(row).id } } : experimentSpec;
+  return buildListing(spec, rows, query, scope, defaults, true, rootId);
 }
 
 /** `xsiType=<one type>` narrows the root type; a comma-separated list is ignored, as XNAT does. */
@@ -141,6 +147,9 @@ function singleXsiType(query: URLSearchParams): string | undefined {
   return value;
 }
 
+/** Listing columns holding SQL dates and timestamps (written unquoted in CSV). */
+const DATE_COLUMNS: ReadonlySet<string> = new Set(["date", "insert_date", "last_modified"]);
+
 const RESERVED = new Set(["format", "columns", "limit", "offset", "sortby", "sortorder", "xsitype", "xnat_csrf", "cache", "refresh"]);
 
 interface Column {
@@ -148,9 +157,10 @@ interface Column {
   read: Cell;
 }
 
-function buildListing(spec: ListingSpec, rows: SearchRow[], query: URLSearchParams, scope: string | undefined, defaults: string[], pageable: boolean): Table {
+function buildListing(spec: ListingSpec, rows: SearchRow[], query: URLSearchParams, scope: string | undefined, defaults: string[], pageable: boolean, keyColumn?: string): Table {
   const shortcut = (name: string) => Object.keys(spec.shortcuts).find((key) => key.toLowerCase() === name.toLowerCase());
   const columns = chooseColumns(spec, query, defaults, shortcut);
+  if (keyColumn && !columns.some((column) => column.key === keyColumn)) columns.splice(Math.min(2, columns.length), 0, { key: keyColumn, read: spec.shortcuts[keyColumn] });
 
   let selected = rows;
   for (const [name, value] of query) {
@@ -177,6 +187,7 @@ function buildListing(spec: ListingSpec, rows: SearchRow[], query: URLSearchPara
   const table: Table = {
     columns: [...columns.map((column) => column.key), "URI"],
     rows: selected.map((row) => [...columns.map((column) => column.read(row, scope)), spec.uri(row)]),
+    columnKinds: [...columns.map((column) => (spec.numeric.has(column.key) || DATE_COLUMNS.has(column.key) ? "bare" : "text") as "bare" | "text"), "text"],
   };
   sortTable(table, query);
   const paged = pageable ? applyPaging(table, query) : false;

@@ -9,6 +9,8 @@ import type { Table } from "./table.js";
 export class SearchEvaluationError extends Error {}
 
 const NUMERIC = new Set(["integer", "float"]);
+/** Field types whose SQL values XNAT's CSV writes unquoted. */
+const BARE_TYPES = new Set(["integer", "float", "date"]);
 const OPERATORS = new Set(["=", "!=", "<>", "<", "<=", ">", ">=", "IN", "BETWEEN", "IS", "IS NOT", "IS NULL", "IS NOT NULL"]);
 
 /** A field bound to the row it reads from (root type, joined subject, or joined sibling assessor). */
@@ -21,7 +23,12 @@ interface BoundField {
 
 type Predicate = (row: SearchRow) => boolean;
 
-/** Evaluates `spec`; the table has the lower-cased field ids as columns plus `quarantine_status`. */
+/**
+ * Evaluates `spec`; the table has the lower-cased field ids as columns plus `quarantine_status`.
+ * A requested column XNAT cannot resolve (unknown type or field) is left out of the result, as
+ * XNAT's `DisplaySearch.addDisplayField` logs and skips it; an unknown field in the criteria
+ * fails the whole search (500), as XNAT's criteria builder does.
+ */
 export function runSearch(catalog: Catalog, spec: SearchSpec): Table {
   const root = findElementType(spec.rootElement);
   if (!root) throw new SearchEvaluationError(`Unknown data type ${spec.rootElement}: no such element; see /data/search/elements for the searchable types`);
@@ -32,6 +39,8 @@ export function runSearch(catalog: Catalog, spec: SearchSpec): Table {
   const properties: Array<Record<string, string>> = [];
   for (const requested of spec.fields) {
     const reference = requested.parameter ? `${requested.fieldId}=${requested.parameter}` : requested.fieldId;
+    const type = findElementType(requested.elementName);
+    if (!type || !resolveField(type, reference)) continue;
     const bound = bindField(root, requested.elementName, reference, join);
     const key = columnKey(root, bound, columns.length);
     if (columns.includes(key)) continue;
@@ -47,6 +56,7 @@ export function runSearch(catalog: Catalog, spec: SearchSpec): Table {
       type: requested.type ?? bound.field.type,
     });
   }
+  if (readers.length === 0) throw new SearchEvaluationError(`none of the search fields of ${root.name} exists; see /data/search/elements/${root.name}`);
   columns.push("quarantine_status");
   properties.push({ key: "quarantine_status" });
 
@@ -55,7 +65,8 @@ export function runSearch(catalog: Catalog, spec: SearchSpec): Table {
     .rows(catalog)
     .filter(predicate)
     .map((row) => [...readers.map((reader) => reader.read(row) ?? ""), "active"]);
-  return { columns, rows, columnProperties: properties, meta: { totalRecords: rows.length, rootElementName: root.name } };
+  const columnKinds = [...readers.map((reader) => (BARE_TYPES.has(reader.field.type) ? "bare" : "text") as "bare" | "text"), "text" as const];
+  return { columns, rows, columnProperties: properties, columnKinds, meta: { totalRecords: rows.length, rootElementName: root.name } };
 }
 
 type Joiner = (type: ElementType) => ((row: SearchRow) => SearchRow | undefined) | undefined;

@@ -71,6 +71,8 @@ export interface XnatHandler {
 }
 
 const SITE_ID = "ConnectomeDB";
+/** Restlet's description of 400, the text of its default status page. */
+const BAD_REQUEST_DESCRIPTION = "The request could not be understood by the server due to malformed syntax";
 
 interface Context {
   request: IncomingMessage;
@@ -329,7 +331,9 @@ export function createXnatHandler(options: XnatHandlerOptions): XnatHandler {
     if (rest[0] === "elements" && readOnly && rest.length <= 2) {
       if (rest.length === 1) return listing(context, listElements(catalog));
       const { types, unknown } = resolveTypes(rest[1]);
-      if (unknown.length > 0 || types.length === 0) throw new HttpFailure(404, `Unknown data type ${unknown.join(",") || rest[1]}`);
+      // XNAT answers an unknown type with 400 and no representation of its own, so Restlet's
+      // default status page for 400 is what the client gets.
+      if (unknown.length > 0 || types.length === 0) throw new HttpFailure(400, BAD_REQUEST_DESCRIPTION);
       return listing(context, listFields(catalog, types));
     }
     if (rest[0] === "saved") return savedSearch(context, rest.slice(1), method);

@@ -8,6 +8,8 @@ export interface Table {
   meta?: Record<string, string | number>;
   /** Per-column properties: the search service's `Columns` array. */
   columnProperties?: Array<Record<string, string>>;
+  /** Per column: `bare` for numbers and dates, which XNAT's CSV writes unquoted (default: every column is text, quoted). */
+  columnKinds?: Array<"text" | "bare">;
 }
 
 export type TableFormat = "json" | "csv" | "xml" | "html";
@@ -39,14 +41,20 @@ function toJson(table: Table): string {
   return JSON.stringify({ ResultSet: resultSet });
 }
 
-function csvCell(value: string): string {
+/**
+ * One CSV cell as XNAT's XFTTable writes it (recorded: test/fixtures/real/xnat/search-result-pyxnat-nose.csv):
+ * headers and text quoted, numbers and dates bare, NULL (here "") empty.
+ */
+function csvCell(value: string, kind: "text" | "bare"): string {
   const flat = value.replace(/\r\n|\r|\n/g, " ");
-  return /[",]/.test(flat) ? `"${flat.replace(/"/g, '""')}"` : flat;
+  if (flat === "" || (kind === "bare" && !/[",]/.test(flat))) return flat;
+  return `"${flat.replace(/"/g, '""')}"`;
 }
 
 function toCsv(table: Table): string {
-  const lines = [table.columns.map(csvCell).join(",")];
-  for (const row of table.rows) lines.push(table.columns.map((_, i) => csvCell(row[i] ?? "")).join(","));
+  const kindOf = (i: number) => table.columnKinds?.[i] ?? "text";
+  const lines = [table.columns.map((column) => csvCell(column, "text")).join(",")];
+  for (const row of table.rows) lines.push(table.columns.map((_, i) => csvCell(row[i] ?? "", kindOf(i))).join(","));
   return `${lines.join("\n")}\n`;
 }
 
