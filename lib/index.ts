@@ -4,7 +4,7 @@
  */
 export * as frame from "./frame/index.js";
 export { services, REAL_SERVICES, DemoNotInstalledError, isDemoNotInstalledError } from "./config/index.js";
-export type { Services, ServiceSource, DemoInfo, DemoPackageProblem } from "./config/index.js";
+export type { Services, ServiceSource, ServicesOptions, AllenService, XnatService, S3Service, ServiceEntry, ServiceOrigin, DemoInfo, DemoPackageProblem } from "./config/index.js";
 export { NeuroportalError, InvalidArgumentError, UnsafePathError, IntegrityError, isNeuroportalError, isInvalidArgumentError, isUnsafePathError, isIntegrityError } from "./errors.js";
 export { HttpError, NetworkError, TimeoutError, UnexpectedContentError, isHttpError, isNetworkError, isTimeoutError, isUnexpectedContentError } from "./http/errors.js";
 export type { BodyKind } from "./http/body-kind.js";

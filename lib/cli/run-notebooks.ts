@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startDemoServices } from "../config/demo-package.js";
+import { isRealMode } from "../config/services.js";
 import { InvalidArgumentError } from "../errors.js";
 import { formatRunTable, runNotebook, NotebookRun } from "../notebooks/run.js";
 import { tutorialNotebooks } from "../notebooks/toolchain.js";
@@ -28,7 +29,7 @@ export const runNotebooksCommand: Command = {
     if (notebooks.length === 0) throw new InvalidArgumentError("no notebooks to run", "pass .ipynb paths or run from the repository");
     const timeoutSeconds = Number(values.timeout);
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) throw new InvalidArgumentError(`--timeout takes a number of seconds, not ${values.timeout}`);
-    const useEmbedded = !process.env.NEUROPORTAL_DEMO && (process.env.NEUROPORTAL_MODE ?? "").toLowerCase() !== "real";
+    const useEmbedded = !process.env.NEUROPORTAL_DEMO && !isRealMode(process.env);
     const demo = useEmbedded ? await startDemoServices() : undefined;
     const env: Record<string, string> = demo ? { NEUROPORTAL_DEMO: JSON.stringify(demo.info) } : {};
     const outDir = path.resolve(values.out);

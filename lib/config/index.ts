@@ -1,5 +1,6 @@
-export { services, REAL_SERVICES } from "./services.js";
-export type { Services, ServiceSource } from "./services.js";
+export { services, isRealMode, REAL_SERVICES } from "./services.js";
+export type { Services, ServiceSource, ServicesOptions } from "./services.js";
+export type { AllenService, XnatService, S3Service, ServiceEntry, ServiceOrigin } from "./service-entries.js";
 export type { DemoInfo } from "./demo-info.js";
 export { DemoNotInstalledError, isDemoNotInstalledError } from "./errors.js";
 export type { DemoPackageProblem } from "./errors.js";

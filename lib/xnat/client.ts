@@ -115,6 +115,11 @@ export class XnatConnection {
     await this.#session.close();
   }
 
+  /** Server and user only: no password, no session id. */
+  toJSON(): object {
+    return { url: this.url, user: this.user, closed: this.#session.closed };
+  }
+
   [inspect.custom](): string {
     return `<XnatConnection ${this.#session.base.href} as ${this.#session.user}${this.#session.closed ? " (closed)" : ""}>`;
   }

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { request, type BufferedResponse } from "../http/request.js";
 import type { Method } from "../http/send.js";
 import type { FetchLike } from "../http/transport.js";
@@ -145,6 +146,15 @@ export class XnatSession {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Server and user only: the password and the session id stay out of every representation. */
+  toJSON(): object {
+    return { url: this.base.href, user: this.user, closed: this.#closed };
+  }
+
+  [inspect.custom](): string {
+    return `<XnatSession ${this.base.href} as ${this.user}${this.#closed ? " (closed)" : ""}>`;
   }
 
   async #relogin(staleGeneration: number): Promise<void> {
