@@ -2,6 +2,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { DataFrame } from "danfojs-node";
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
+import { inspect } from "node:util";
 import { IntegrityError, InvalidArgumentError, isIntegrityError } from "../errors.js";
 import { isNetworkError, isTimeoutError, isUnexpectedContentError } from "../http/errors.js";
 import { withRetry, type RetryEvent, type RetryPolicy } from "../core/retry.js";
@@ -204,6 +205,15 @@ export class Bucket {
   close(): void {
     this.connections?.close();
     this.client.destroy();
+  }
+
+  /** Bucket and endpoint only: the SDK client and its credentials stay out of every representation. */
+  toJSON(): object {
+    return { bucket: this.name, endpoint: this.endpoint ?? "" };
+  }
+
+  [inspect.custom](): string {
+    return `<Bucket s3://${this.name}/${this.endpoint ? ` at ${this.endpoint}` : ""}>`;
   }
 
   private async objectsUnder(prefix: string, signal?: AbortSignal): Promise<RemoteObject[]> {
