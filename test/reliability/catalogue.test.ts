@@ -124,18 +124,21 @@ describe("reliability: the catalogue of bad inputs (each with its typed error, a
       await assert.rejects(cdb.project("HCP_Q1").subject("100307").experiment("100307_NoSuchThing").xml(), (e: unknown) => xnat.isNotFoundError(e) && /100307_NoSuchThing/.test(e.message));
     });
 
-    it("C07 unknown search field → UnknownFieldError with a suggestion, nothing searched", async () => {
+    it("C07 unknown search field → UnknownFieldError with a suggestion, from the server's own answer (the column left out), one search", async () => {
       xnatDemo.resetStats();
       await assert.rejects(cdb.select("nt:scores", ["nt:scores/SUBJECT_ID", "nt:scores/NEO_NEOFAC_X"]).where([IN_Q1]), (e: unknown) => {
         assert.ok(xnat.isUnknownFieldError(e));
+        assert.equal(e.reason, "dropped-column");
         assert.match(e.message, /did you mean/);
         return true;
       });
-      assert.equal(xnatDemo.stats().searches, 0);
+      assert.equal(xnatDemo.stats().searches, 1);
     });
 
-    it("C08 unknown data type → UnknownDataTypeError", async () => {
-      await assert.rejects(cdb.select("nt:nonsense", ["SUBJECT_ID"]).where([["nt:nonsense/PROJECTS", "LIKE", "%"]]), xnat.isUnknownDataTypeError);
+    it("C08 unknown data type (XNAT answers 400) → UnknownDataTypeError, nothing searched", async () => {
+      xnatDemo.resetStats();
+      await assert.rejects(cdb.select("nt:nonsense", ["SUBJECT_ID"]).where([["nt:nonsense/PROJECTS", "LIKE", "%"]]), (e: unknown) => xnat.isUnknownDataTypeError(e) && e.status === 400);
+      assert.equal(xnatDemo.stats().searches, 0);
     });
 
     it("C09 unknown operator → UnknownOperatorError listing the known ones, nothing searched", async () => {
