@@ -16,13 +16,31 @@ export interface ServiceEntry {
   describe(): string;
 }
 
+/** `describe()` and the printed form, from each entry's name, address and details. */
+abstract class DescribedService implements ServiceEntry {
+  abstract readonly name: string;
+  abstract readonly origin: ServiceOrigin;
+  abstract address(): string;
+  abstract details(): string;
+  abstract toJSON(): object;
+
+  describe(): string {
+    return `${this.name} ${this.address()} (${this.details()})`;
+  }
+
+  [inspect.custom](): string {
+    return `<${this.describe()}>`;
+  }
+}
+
 /** The Allen Brain Atlas API the tutorials use. */
-export class AllenService implements ServiceEntry {
+export class AllenService extends DescribedService {
   readonly name = "allen";
   readonly url: string;
   readonly origin: ServiceOrigin;
 
   constructor(url: string, origin: ServiceOrigin) {
+    super();
     this.url = url;
     this.origin = origin;
   }
@@ -35,16 +53,9 @@ export class AllenService implements ServiceEntry {
     return `${originText(this.origin, "NEUROPORTAL_ALLEN_URL")}; no credentials needed`;
   }
 
-  describe(): string {
-    return `${this.name} ${this.address()} (${this.details()})`;
-  }
 
   toJSON(): object {
     return { url: this.url, origin: this.origin };
-  }
-
-  [inspect.custom](): string {
-    return `<${this.describe()}>`;
   }
 }
 
@@ -52,7 +63,7 @@ export class AllenService implements ServiceEntry {
  * An XNAT server and the login to use. The password is readable (`xnat.connect` needs it) but
  * never shown: not by `console.log`, a notebook cell ending in this object, nor `JSON.stringify`.
  */
-export class XnatService implements ServiceEntry {
+export class XnatService extends DescribedService {
   readonly name = "xnat";
   readonly url: string;
   readonly user: string;
@@ -62,6 +73,7 @@ export class XnatService implements ServiceEntry {
   readonly #password: string;
 
   constructor(url: string, user: string, password: string, origin: ServiceOrigin, credentialsFrom: string) {
+    super();
     this.url = url;
     this.user = user;
     this.#password = password;
@@ -84,21 +96,14 @@ export class XnatService implements ServiceEntry {
     return `${originText(this.origin, "NEUROPORTAL_XNAT_URL")}; ${login}`;
   }
 
-  describe(): string {
-    return `${this.name} ${this.address()} (${this.details()})`;
-  }
 
   toJSON(): object {
     return { url: this.url, user: this.user, origin: this.origin, credentialsFrom: this.credentialsFrom };
   }
-
-  [inspect.custom](): string {
-    return `<${this.describe()}>`;
-  }
 }
 
 /** An S3 service (the demo's, or AWS with the HCP buckets) and the keys to sign with; the keys are never shown. */
-export class S3Service implements ServiceEntry {
+export class S3Service extends DescribedService {
   readonly name = "s3";
   /** Endpoint URL ("" for AWS itself). */
   readonly endpoint: string;
@@ -109,6 +114,7 @@ export class S3Service implements ServiceEntry {
   readonly #secretAccessKey: string;
 
   constructor(info: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; buckets: string[] }, origin: ServiceOrigin) {
+    super();
     this.endpoint = info.endpoint;
     this.region = info.region;
     this.buckets = [...info.buckets];
@@ -138,16 +144,9 @@ export class S3Service implements ServiceEntry {
     return `${originText(this.origin, "NEUROPORTAL_S3_ENDPOINT")}; region ${this.region}; buckets ${this.buckets.join(", ") || "none"}; ${keys}`;
   }
 
-  describe(): string {
-    return `${this.name} ${this.address()} (${this.details()})`;
-  }
 
   toJSON(): object {
     return { endpoint: this.endpoint, region: this.region, buckets: this.buckets, origin: this.origin };
-  }
-
-  [inspect.custom](): string {
-    return `<${this.describe()}>`;
   }
 }
 
