@@ -8,7 +8,7 @@ import type { RequestListener } from "node:http";
 import { startAllenDemo, AllenDemoOptions } from "./allen/index.js";
 import { startXnatDemo, XnatDemo, XnatDemoOptions } from "./xnat/index.js";
 import { startS3Demo, S3DemoInfo, S3DemoOptions } from "./s3/index.js";
-import { withFaults, FaultSpec, FaultStats, FaultyListener, S3_OBJECT_GET } from "./faults/index.js";
+import { withFaults, FaultSpec, FaultStats, FaultyListener, S3_OBJECT_GET, XNAT_FILE_GET } from "./faults/index.js";
 import type { DemoInfo, DemoServiceName, RunningService } from "./types.js";
 
 export type { DemoInfo, DemoServiceName, RunningService } from "./types.js";
@@ -23,8 +23,9 @@ export interface DemoOptions {
   s3?: S3DemoOptions;
   /**
    * Seeded fault injection applied in front of every started service (each counts its own).
-   * Corruption is limited to what carries a checksum: S3 objects and Allen zip downloads; the
-   * ConnectomeDB's JSON and XML have none, so a flipped byte there would be silently wrong data.
+   * Corruption is limited to what carries a checksum: S3 objects, Allen zip downloads and the
+   * ConnectomeDB's files (listed with an MD5); its JSON and XML have none, so a flipped byte
+   * there would be silently wrong data.
    */
   faults?: FaultSpec;
 }
@@ -91,9 +92,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
 /** The fault settings one service gets: corruption only where the client can detect it. */
 function faultsFor(name: DemoServiceName, spec: FaultSpec): FaultSpec {
-  if (name === "xnat") return { ...spec, corruptRate: 0 };
   if (spec.corruptPaths !== undefined) return spec;
-  return { ...spec, corruptPaths: name === "s3" ? S3_OBJECT_GET : ALLEN_DOWNLOADS };
+  return { ...spec, corruptPaths: name === "s3" ? S3_OBJECT_GET : name === "xnat" ? XNAT_FILE_GET : ALLEN_DOWNLOADS };
 }
 
 const ALLEN_DOWNLOADS = /\/(grid_data\/download|well_known_file_download)\//;

@@ -203,8 +203,9 @@ async function transferToPart(
         if (offset > 0 && response.status !== 206) restart();
         const location = response.location ?? file.location;
         const base = offset;
+        const network = response.fromNetwork !== false;
         const onChunk = (chunk: Uint8Array) => {
-          received.bytes += chunk.byteLength;
+          if (network) received.bytes += chunk.byteLength;
           counted.bytes += chunk.byteLength;
           progress.bytes(chunk.byteLength);
         };

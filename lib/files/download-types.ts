@@ -36,6 +36,8 @@ export interface OpenedBody {
   body: ResponseBody;
   /** The location errors name while the body is read (default the file's). */
   location?: string;
+  /** False when the bytes come from this machine (a member of a zip already downloaded): they are not counted as received. */
+  fromNetwork?: boolean;
 }
 
 /**

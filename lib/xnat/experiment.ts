@@ -2,16 +2,24 @@ import type { DataFrame } from "danfojs-node";
 import { mapLimit } from "../core/pool.js";
 import { toDocumentFields, toDocumentFrame, toWideFrame, toWideTable, type DocumentField } from "./document-table.js";
 import { findRow, loadIndex } from "./index-lookup.js";
-import { experimentPath, experimentsPath, toUrl } from "./paths.js";
+import type { XnatFile } from "./file-listing.js";
+import { FileOwner, listFiles } from "./file-owner.js";
+import { fromListingJson, toListingFrame } from "./listing.js";
+import { experimentPath, experimentsPath, filesPath, scanPath, scansPath, toUrl } from "./paths.js";
+import { Scan } from "./scan.js";
 import type { XnatSession } from "./session.js";
+import { isNotFoundError } from "./errors.js";
 import { parseXml, type XmlDocument } from "./xml.js";
 import { evaluateXPath, valueOf, type XPathNode } from "./xpath.js";
+
+/** Default columns of scan listings, in XNAT's order. */
+export const SCAN_COLUMNS = ["xnat_imagescandata_id", "ID", "type", "quality", "xsiType", "note", "series_description", "URI"];
 
 /**
  * An experiment (session, assessor) addressed by label or ID within a project (and subject).
  * Holds identifiers and the session only; the document is fetched on first use and kept.
  */
-export class Experiment {
+export class Experiment extends FileOwner {
   readonly #session: XnatSession;
   readonly project: string;
   readonly subject?: string;
@@ -20,11 +28,11 @@ export class Experiment {
   #xml?: Promise<{ text: string; document: XmlDocument }>;
 
   constructor(session: XnatSession, project: string, subject: string | undefined, ref: string) {
+    super(session, experimentPath(project, subject, ref), () => this.#what());
     this.#session = session;
     this.project = project;
     this.subject = subject;
     this.ref = ref;
-    experimentPath(project, subject, ref);
   }
 
   #what(): string {
@@ -93,6 +101,38 @@ export class Experiment {
   /** The whole document as a tidy DataFrame: one row per field with group, field, value (number), text, path. */
   async table(): Promise<DataFrame> {
     return toDocumentFrame(await this.document());
+  }
+
+  /** The session's scans as a DataFrame (ID, type, quality, series_description, xsiType, note, URI, ...; all strings); empty for experiments without scans. */
+  async scans(): Promise<DataFrame> {
+    const path = scansPath(experimentPath(this.project, this.subject, this.ref));
+    const text = await this.#session.send({ path, query: { format: "json" }, expect: "json", what: this.#what() });
+    return toListingFrame(fromListingJson(text, path, SCAN_COLUMNS));
+  }
+
+  /** One scan by ID. No request is made until it is used. */
+  scan(id: string): Scan {
+    return new Scan(this.#session, experimentPath(this.project, this.subject, this.ref), this.#what(), id);
+  }
+
+  /** Every file of the session: those of all its scans' resources (`scans/ALL/files`), then those of its own resources. */
+  override async fileList(): Promise<XnatFile[]> {
+    const [scanFiles, own] = await Promise.all([this.#scanFiles(), super.fileList()]);
+    return [...scanFiles, ...own];
+  }
+
+  async #scanFiles(): Promise<XnatFile[]> {
+    try {
+      return await listFiles(this.#session, filesPath(scanPath(experimentPath(this.project, this.subject, this.ref), "ALL")), `the scans of ${this.#what()}`);
+    } catch (error) {
+      if (isNotFoundError(error)) return [];
+      throw error;
+    }
+  }
+
+  /** Scan files go to `scans/<scan>/<resource>/<path>`, the session's own to `resources/<resource>/<path>`. */
+  protected override downloadKey(file: XnatFile): string {
+    return file.scan ? `scans/${file.scan}/${file.resource}/${file.path}` : super.downloadKey(file);
   }
 
   /** Forgets the cached document so the next call fetches it again. */

@@ -43,6 +43,16 @@ export const experimentsPath = (project: string, subject?: string): string =>
 /** `data/projects/{p}[/subjects/{s}]/experiments/{e}` */
 export const experimentPath = (project: string, subject: string | undefined, experiment: string): string =>
   `${experimentsPath(project, subject)}/${segment(experiment, "experiment label or ID")}`;
+/** `<experiment>/scans` */
+export const scansPath = (experiment: string): string => `${experiment}/scans`;
+/** `<experiment>/scans/{id}` */
+export const scanPath = (experiment: string, scan: string): string => `${scansPath(experiment)}/${segment(scan, "scan ID")}`;
+/** `<owner>/resources` (owner: a project, subject, experiment or scan path) */
+export const resourcesPath = (owner: string): string => `${owner}/resources`;
+/** `<owner>/resources/{label or ID}` */
+export const resourcePath = (owner: string, resource: string): string => `${resourcesPath(owner)}/${segment(resource, "resource label or ID")}`;
+/** `<owner>/files`: the files of every resource of the owner (or of one resource, below `resourcePath`) */
+export const filesPath = (owner: string): string => `${owner}/files`;
 /** `data/search` */
 export const searchPath = (): string => "data/search";
 /** `data/search/elements[/{type}]` */

@@ -1,9 +1,10 @@
 import type { DataFrame } from "danfojs-node";
+import { FileOwner } from "./file-owner.js";
 import type { ConstraintInput } from "./constraints.js";
 import { Experiment } from "./experiment.js";
 import { findRow, loadIndex } from "./index-lookup.js";
 import { fromListingJson, toListingFrame } from "./listing.js";
-import { experimentsPath, projectsPath, subjectsPath, toUrl } from "./paths.js";
+import { experimentsPath, projectPath, projectsPath, subjectsPath, toUrl } from "./paths.js";
 import { ProjectSearchQuery } from "./project-search.js";
 import type { XnatSession } from "./session.js";
 import { EXPERIMENT_COLUMNS, Subject } from "./subject.js";
@@ -13,13 +14,14 @@ export const PROJECT_COLUMNS = ["ID", "secondary_ID", "name", "description", "pi
 /** Default columns of subject listings, in XNAT's order. */
 export const SUBJECT_COLUMNS = ["ID", "project", "label", "insert_date", "insert_user", "URI"];
 
-/** A project addressed by ID (or alias). Holds identifiers and the session only. */
-export class Project {
+/** A project addressed by ID (or alias), with its own resources and files. Holds identifiers and the session only. */
+export class Project extends FileOwner {
   readonly #session: XnatSession;
   /** The ID (or alias) this project was addressed by. */
   readonly ref: string;
 
   constructor(session: XnatSession, ref: string) {
+    super(session, projectPath(ref), () => `project ${JSON.stringify(ref)}`);
     this.#session = session;
     this.ref = ref;
     subjectsPath(ref);

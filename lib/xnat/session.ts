@@ -1,10 +1,11 @@
 import { inspect } from "node:util";
 import { request, type BufferedResponse } from "../http/request.js";
 import type { Method } from "../http/send.js";
-import type { FetchLike } from "../http/transport.js";
+import { send as sendRequest } from "../http/send.js";
+import { transportFor, type FetchLike, type TransportResponse } from "../http/transport.js";
 import { bodyKind } from "../http/body-kind.js";
 import { HttpError, UnexpectedContentError } from "../http/errors.js";
-import type { RetryPolicy } from "../core/retry.js";
+import { toRetryPolicy, type RetryPolicy } from "../core/retry.js";
 import { displayUrl, registerSecret } from "../core/redact.js";
 import { CookieJar } from "./cookies.js";
 import type { Credentials } from "./credentials.js";
@@ -28,6 +29,18 @@ export interface SessionRequest {
   idempotent?: boolean;
   /** Retry settings of this request, over the session's (e.g. other statuses); the session's `retry: false` still wins. */
   retry?: Partial<RetryPolicy>;
+}
+
+/** A streamed GET through the session (file downloads): the body is left for the caller to read. */
+export interface StreamRequest {
+  /** The absolute URL, already checked to lie below the server's base. */
+  url: URL;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Names the resource in NotFoundError / AccessDeniedError messages. */
+  what: string;
+  /** An HTML answer means the session is gone (XNAT's login page with 200), not the file's content. */
+  htmlIsLogin?: boolean;
 }
 
 /** Counters that show what the session did behind the scenes. */
@@ -90,6 +103,11 @@ export class XnatSession {
     return session;
   }
 
+  /** The transfer settings downloads through this session use: its retry policy and idle timeout. */
+  get transfer(): { retryPolicy: RetryPolicy; idleTimeoutMs?: number } {
+    return { retryPolicy: toRetryPolicy(this.#options.retry), idleTimeoutMs: this.#options.idleTimeoutMs };
+  }
+
   /** A copy of the counters (requests, logins, replays). */
   stats(): SessionStats {
     return { ...this.#stats };
@@ -106,6 +124,66 @@ export class XnatSession {
     const second = await this.#exchange(req);
     if (second.status === 401) throw new AuthenticationError(this.user, this.base.href, "the server rejected the request again right after a fresh login");
     return this.#accept(second, req);
+  }
+
+  /**
+   * Sends a GET whose body is streamed to the caller (a file), healing an expired session once:
+   * a 401, or XNAT's login page (an HTML answer where `htmlIsLogin` says the file cannot be
+   * HTML), logs in again and replays. 404 and 403 raise NotFoundError / AccessDeniedError; other
+   * failures raise the seam's typed errors (`HttpError` with the status, `NetworkError`,
+   * `TimeoutError`), which the caller may retry. Bodies are read as stored (no content coding).
+   */
+  async stream(req: StreamRequest): Promise<TransportResponse> {
+    if (this.#closed) throw new SessionClosedError(this.base.href);
+    const generation = this.#generation;
+    const first = await this.#open(req);
+    if (!this.#streamLoggedOut(first, req)) return this.#acceptStream(first, req);
+    first.body.destroy();
+    await this.#relogin(generation);
+    this.#stats.replays++;
+    const second = await this.#open(req);
+    if (second.status === 401) {
+      second.body.destroy();
+      throw new AuthenticationError(this.user, this.base.href, "the server rejected the request again right after a fresh login");
+    }
+    if (this.#streamLoggedOut(second, req)) {
+      second.body.destroy();
+      throw new UnexpectedContentError("a file", "html", displayUrl(req.url.href), undefined, "the server sent its login page even after a fresh login");
+    }
+    return this.#acceptStream(second, req);
+  }
+
+  async #open(req: StreamRequest): Promise<TransportResponse> {
+    const headers: Record<string, string> = { "user-agent": this.#options.userAgent ?? USER_AGENT, ...req.headers };
+    const cookie = this.#jar.header();
+    if (cookie) headers.cookie = cookie;
+    this.#stats.requests++;
+    const response = await sendRequest(req.url, {
+      headers,
+      timeoutMs: this.#options.timeoutMs,
+      signal: req.signal,
+      acceptStatus: [401, 403, 404],
+      transport: transportFor(this.#options.fetch),
+      decompress: false,
+    });
+    this.#jar.update(response.headers.getSetCookie?.() ?? []);
+    const sessionId = this.#jar.get("JSESSIONID");
+    if (sessionId) registerSecret(sessionId);
+    return response;
+  }
+
+  #streamLoggedOut(response: TransportResponse, req: StreamRequest): boolean {
+    if (response.status === 401) return true;
+    return Boolean(req.htmlIsLogin) && response.status < 300 && /text\/html/i.test(response.headers.get("content-type") ?? "");
+  }
+
+  #acceptStream(response: TransportResponse, req: StreamRequest): TransportResponse {
+    const url = displayUrl(req.url.href);
+    if (response.status === 404 || response.status === 403) {
+      response.body.destroy();
+      throw response.status === 404 ? new NotFoundError(req.what, url) : new AccessDeniedError(req.what, url);
+    }
+    return response;
   }
 
   /** Caches the promise of `compute` under `key` for the life of the session (failures are not cached). */

@@ -1,4 +1,5 @@
 import type { DataFrame } from "danfojs-node";
+import { FileOwner } from "./file-owner.js";
 import { Experiment } from "./experiment.js";
 import { findRow, loadIndex } from "./index-lookup.js";
 import { fromListingJson, toListingFrame } from "./listing.js";
@@ -8,18 +9,18 @@ import type { XnatSession } from "./session.js";
 /** Default columns of experiment listings, in XNAT's order. */
 export const EXPERIMENT_COLUMNS = ["ID", "project", "date", "xsiType", "label", "insert_date", "URI"];
 
-/** A subject addressed by its label in the project or its site-wide ID. Holds identifiers and the session only. */
-export class Subject {
+/** A subject addressed by its label in the project or its site-wide ID, with its own resources and files. Holds identifiers and the session only. */
+export class Subject extends FileOwner {
   readonly #session: XnatSession;
   readonly project: string;
   /** The label or ID this subject was addressed by. */
   readonly ref: string;
 
   constructor(session: XnatSession, project: string, ref: string) {
+    super(session, subjectPath(project, ref), () => `subject ${JSON.stringify(ref)} in project ${JSON.stringify(project)}`);
     this.#session = session;
     this.project = project;
     this.ref = ref;
-    subjectPath(project, ref);
   }
 
   async #row(): Promise<Record<string, string>> {

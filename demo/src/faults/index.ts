@@ -5,7 +5,7 @@
  */
 export { withFaults, faultWrapper } from "./with-faults.js";
 export type { FaultyListener } from "./with-faults.js";
-export { resolveFaultSpec, S3_OBJECT_GET, XNAT_LOGIN_PATHS, DEFAULT_ERROR_STATUSES } from "./spec.js";
+export { resolveFaultSpec, S3_OBJECT_GET, XNAT_FILE_GET, XNAT_LOGIN_PATHS, DEFAULT_ERROR_STATUSES } from "./spec.js";
 export type { FaultSpec, ResolvedFaultSpec, FaultKind, FaultCounter, PathPattern, SessionExpirySpec } from "./spec.js";
 export { planFault } from "./plan.js";
 export type { FaultPlan } from "./plan.js";

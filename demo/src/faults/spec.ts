@@ -82,6 +82,9 @@ export interface ResolvedFaultSpec {
 /** Object GETs through a path-style S3 endpoint (`/bucket/key`, no listing query). */
 export const S3_OBJECT_GET = /^\/[^/?]+\/[^?]+(\?(x-id=GetObject)?(&.*)?)?$/;
 
+/** XNAT file downloads (`…/resources/<r>/files/<path>`, `…/files?format=zip`): the answers that carry a checksum (the listing's MD5, the zip's CRC-32). */
+export const XNAT_FILE_GET = /^\/(data|REST)\/.*\/files(\/[^?]+|\?(.*&)?format=zip(&.*)?)$/;
+
 /** The XNAT login endpoints, usually excluded from faults (`/data/JSESSION`, `/data/services/auth`). */
 export const XNAT_LOGIN_PATHS = /^\/(data|REST)\/(JSESSION|services\/auth)\b/;
 

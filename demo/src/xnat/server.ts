@@ -17,6 +17,8 @@ import { Account, Session, SessionStore } from "./sessions.js";
 import { nonToolboxSchema } from "./schema-document.js";
 import { renderTable, Table } from "./table.js";
 import { decodeSegment, HttpFailure, normalisePath, readBody, searchXmlFrom, send, tableFormat } from "./http-io.js";
+import { serveFiles, type FileScope } from "./files/routes.js";
+import { experimentScope, projectScope, scansScope, subjectScope } from "./files/scopes.js";
 
 /** Settings of the demo XNAT protocol. */
 export interface XnatHandlerOptions {
@@ -54,6 +56,10 @@ export interface XnatStats {
   documents: number;
   /** POST /data/search requests that ran. */
   searches: number;
+  /** Single files served from resources (whole or ranged). */
+  files: number;
+  /** Resources or collections served as one zip. */
+  zips: number;
 }
 
 /** The handler plus the controls a test (or a fault-injection layer) needs. */
@@ -84,7 +90,7 @@ interface Context {
 }
 
 function emptyStats(): XnatStats {
-  return { requests: 0, logins: 0, failedLogins: 0, unauthenticated: 0, listings: 0, documents: 0, searches: 0 };
+  return { requests: 0, logins: 0, failedLogins: 0, unauthenticated: 0, listings: 0, documents: 0, searches: 0, files: 0, zips: 0 };
 }
 
 /** Builds the request handler of the demo ConnectomeDB. */
@@ -221,12 +227,18 @@ export function createXnatHandler(options: XnatHandlerOptions): XnatHandler {
         throw new HttpFailure(404, `Unable to identify project ${id}`);
       }
       if (sub === undefined) return item(context, format, () => projectXml(project, context.siteUrl), () => projectJson(project));
+      if (sub === "resources" || sub === "files") return files(context, projectScope(catalog, project), rest.slice(2));
       if (sub === "subjects") {
         if (subId === undefined) return listing(context, listSubjects(catalog, query, project.id));
         if (leaf === undefined) {
           const subject = findSubjectInProject(project.id, subId);
           if (!subject) throw new HttpFailure(404, "Unable to find the specified subject.");
           return item(context, format, () => subjectXml(subject, context.siteUrl), () => subjectJson(subject));
+        }
+        if (leaf === "resources" || leaf === "files") {
+          const subject = findSubjectInProject(project.id, subId);
+          if (!subject) throw new HttpFailure(404, "Unable to find the specified subject.");
+          return files(context, subjectScope(subject), rest.slice(4));
         }
         if (leaf !== "experiments") throw new HttpFailure(404, "The server has not found anything matching the request URI");
         const subject = findSubjectForExperiments(project.id, subId);
@@ -244,10 +256,11 @@ export function createXnatHandler(options: XnatHandlerOptions): XnatHandler {
       }
       throw new HttpFailure(404, "The server has not found anything matching the request URI");
     }
-    if (collection === "subjects" && sub === undefined) {
+    if (collection === "subjects" && (sub === undefined || sub === "resources" || sub === "files")) {
       if (id === undefined) return listing(context, listSubjects(catalog, query));
       const subject = catalog.subjectById.get(id);
       if (!subject) throw new HttpFailure(404, "Unable to find the specified subject.");
+      if (sub !== undefined) return files(context, subjectScope(subject), rest.slice(2));
       return item(context, format, () => subjectXml(subject, context.siteUrl), () => subjectJson(subject));
     }
     if (collection === "experiments") {
@@ -259,14 +272,25 @@ export function createXnatHandler(options: XnatHandlerOptions): XnatHandler {
     throw new HttpFailure(404, "The server has not found anything matching the request URI");
   }
 
-  /** The experiment itself, its `scans` listing, or one scan. */
+  /** The experiment itself, its `scans` listing, one scan, or the files of the session or its scans. */
   function experimentResource(context: Context, format: string | undefined, experiment: ExperimentRecord, tail: string[]): void {
     if (tail.length === 0) return item(context, format, () => experimentXml(experiment, context.siteUrl), () => experimentJson(experiment));
-    if (tail[0] !== "scans" || tail.length > 2) throw new HttpFailure(404, "The server has not found anything matching the request URI");
+    if (tail[0] === "resources" || tail[0] === "files") return files(context, experimentScope(experiment), tail);
+    if (tail[0] === "scans" && tail.length > 2) {
+      const scope = scansScope(experiment, tail[1]);
+      if (!scope) throw new HttpFailure(404, "Unable to find the specified scan.");
+      return files(context, scope, tail.slice(2));
+    }
+    if (tail[0] !== "scans") throw new HttpFailure(404, "The server has not found anything matching the request URI");
     if (tail.length === 1) return listing(context, listScans(experiment, context.url.searchParams));
     const scan = experiment.mr?.scans.find((candidate) => candidate.id === tail[1]);
     if (!scan) throw new HttpFailure(404, "Unable to find the specified scan.");
     return item(context, format, () => scanXml(experiment, scan, context.siteUrl), () => scanJson(experiment, scan));
+  }
+
+  /** Resource and file requests below an owner (see `files/routes.ts`); reads only. */
+  function files(context: Context, scope: FileScope, tail: string[]): void {
+    return serveFiles({ request: context.request, response: context.response, query: context.url.searchParams, cookies: context.cookies }, scope, tail, stats);
   }
 
   /** Site-wide ID first, then the label within the project. */
