@@ -4,10 +4,11 @@ import type { CliIO, Command } from "./command.js";
 import { demoCommand } from "./demo.js";
 import { allenCommand } from "./allen.js";
 import { s3Command } from "./s3.js";
+import { xnatCommand } from "./xnat.js";
 import { runNotebooksCommand } from "./run-notebooks.js";
 import { jupyterCommand } from "./jupyter.js";
 
-const COMMANDS: readonly Command[] = [demoCommand, allenCommand, s3Command, runNotebooksCommand, jupyterCommand];
+const COMMANDS: readonly Command[] = [demoCommand, allenCommand, xnatCommand, s3Command, runNotebooksCommand, jupyterCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

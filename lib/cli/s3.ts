@@ -1,12 +1,12 @@
 import { readDemoState } from "../config/demo-state.js";
 import type { DemoInfo } from "../config/demo-info.js";
-import { formatProgress } from "../display/progress.js";
 import { InvalidArgumentError } from "../errors.js";
 import { redact } from "../core/redact.js";
 import * as s3 from "../s3/index.js";
 import { parseS3Location, toBucketOptions } from "../s3/options.js";
 import type { CliIO, Command } from "./command.js";
 import { parseFlags } from "./command.js";
+import { progressBar } from "./progress-bar.js";
 
 const common = "[--bucket NAME] [--endpoint URL] [--region R] [--anonymous] [--profile P]";
 const lsUsage = `neuroportal s3 ls <s3://bucket/prefix | prefix> [--delimiter D (default /)] [--recursive] [--json] ${common}`;
@@ -138,24 +138,3 @@ function lsLine(entry: s3.S3Entry): string {
   return `${date} ${String(entry.size).padStart(10)} ${entry.key}`;
 }
 
-function progressBar(io: CliIO, label: string): { update: (p: s3.DownloadProgress) => void; finish: () => void } {
-  let drawn = false;
-  let last: s3.DownloadProgress | undefined;
-  const draw = (p: s3.DownloadProgress) => {
-    const line = formatProgress(label, { done: p.filesDone, total: p.filesTotal, text: `${megabytes(p.bytesDone)}/${megabytes(p.bytesTotal)} MB` }, 24);
-    io.stderr.write(`\r${line}\x1b[K`);
-    drawn = true;
-  };
-  return {
-    update(p) {
-      last = p;
-      if (io.isTTY) draw(p);
-    },
-    finish() {
-      if (io.isTTY && last) draw(last);
-      if (drawn) io.stderr.write("\n");
-    },
-  };
-}
-
-const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);

@@ -14,11 +14,13 @@ export interface Throttle {
 /**
  * A loopback proxy in front of a demo service that forwards every request unchanged (headers
  * and Host included, so S3 signatures stay valid) and trickles each answer's body, so that
- * downloads take long enough for two processes to overlap, or to be killed part-way.
+ * downloads take long enough for two processes to overlap, or to be killed part-way; answers to
+ * requests matching `slower.match` trickle at their own pace.
  */
-export async function throttleProxy(upstream: string, throttle: Throttle): Promise<LoopbackServer> {
+export async function throttleProxy(upstream: string, base: Throttle, slower?: { match: RegExp; throttle: Throttle }): Promise<LoopbackServer> {
   const target = new URL(upstream);
   return listenLoopback((req, res) => {
+    const throttle = slower && slower.match.test(req.url ?? "") ? slower.throttle : base;
     const outgoing = http.request({ host: target.hostname, port: Number(target.port), method: req.method, path: req.url, headers: req.headers }, (answer) => {
       const queue: Buffer[] = [];
       let ended = false;

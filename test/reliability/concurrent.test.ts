@@ -87,7 +87,8 @@ describe("reliability: two processes downloading the same prefix into the same f
 
   before(async () => {
     service = await startS3Demo({ layout: "q1" });
-    slow = await throttleProxy(service.info.endpoint, { latencyMs: 60, chunkBytes: 32 * 1024, intervalMs: 40 });
+    // The largest file trickles for about 6 s, so that the two processes overlap however loaded the machine is.
+    slow = await throttleProxy(service.info.endpoint, { latencyMs: 60, chunkBytes: 32 * 1024, intervalMs: 40 }, { match: /Physio_log\.txt/, throttle: { latencyMs: 60, chunkBytes: 16 * 1024, intervalMs: 100 } });
     const bucket = s3.fromServices({ s3: service.info }, Q1_BUCKET);
     manifest = (await bucket.manifestEntries("q1/100307/")).filter((entry) => entry.key.startsWith(MOTOR));
     bucket.close();

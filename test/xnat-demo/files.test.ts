@@ -28,7 +28,7 @@ describe("xnat demo: scans, resources and files in XNAT's protocol", function ()
     assert.deepEqual(Object.keys(files[0]), ["Name", "Size", "URI", "collection", "file_tags", "file_format", "file_content", "cat_ID", "digest"]);
     assert.match(files[0].URI, new RegExp(`^/data/experiments/ConnectomeDB_E\\d+/scans/2/resources/${resources[1].xnat_abstractresource_id}/files/100307_3T_T1w_MPR1\\.nii$`));
     const csv = (await client.get(`${SESSION}/scans/2/resources/NIFTI/files?format=csv`)).text;
-    assert.equal(csv.split("\n")[0], "Name,Size,URI,collection,file_tags,file_format,file_content,cat_ID,digest");
+    assert.equal(csv.split("\n")[0].replace(/"/g, ""), "Name,Size,URI,collection,file_tags,file_format,file_content,cat_ID,digest");
     const byId = (await client.json(`${SESSION}/scans/2/resources/${resources[1].xnat_abstractresource_id}/files?format=json`)).ResultSet.Result;
     assert.deepEqual(byId, files, "a resource is found by ID as by label");
   });
