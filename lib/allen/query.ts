@@ -104,19 +104,8 @@ interface Pending {
   page: Promise<RmaPage<RmaRow>>;
 }
 
-/**
- * Yields every row of an RMA query, page by page, in order, lazily. Paging ends at the first
- * page shorter than a full page or empty (AllenSDK's rule), or once as many rows arrived as
- * `total_rows` claimed; `total_rows` is only a hint, because the API over-counts it for
- * queries with `include=`: it decides how many pages may be asked for ahead of the reader (at
- * most `concurrency`, never past the claim), never how many pages there are. Pages asked for
- * ahead of a short page are discarded (their requests aborted). A short page that leaves the
- * claim unmet is confirmed by one more request at the next row: if that brings rows, the
- * server caps pages at the short page's length and paging goes on at that size. Rows that
- * arrived are never thrown away; a shortfall is reported to `onWarning` and in the
- * generator's return value ({@link PagingSummary}).
- */
-export async function* rows(url: string, options: QueryOptions = {}): AsyncGenerator<RmaRow, PagingSummary, undefined> {
+/** The pages of a query, in order, each as the rows it brought (see {@link rows}, which this drives). */
+async function* pages(url: string, options: QueryOptions = {}): AsyncGenerator<RmaRow[], PagingSummary, undefined> {
   const numRows = options.numRows ?? DEFAULT_PAGE_ROWS;
   if (!Number.isSafeInteger(numRows) || numRows <= 0) throw new InvalidArgumentError(`numRows must be a positive whole number, not ${numRows}`);
   const concurrency = options.concurrency ?? DEFAULT_PAGE_CONCURRENCY;
@@ -184,12 +173,12 @@ export async function* rows(url: string, options: QueryOptions = {}): AsyncGener
       received += page.rows.length;
       const count = page.rows.length;
       if (count === 0) {
-        yield* page.rows;
+        yield page.rows;
         return finish("empty-page");
       }
       if (count < pending.full) {
         discard();
-        yield* page.rows;
+        yield page.rows;
         if (confirming || claimed === undefined || received >= claimed) return finish("short-page");
         confirming = true;
         full = count;
@@ -204,21 +193,47 @@ export async function* rows(url: string, options: QueryOptions = {}): AsyncGener
         nextStart = received;
       }
       if (claimed !== undefined && received >= claimed) {
-        yield* page.rows;
+        yield page.rows;
         return finish("claimed-total-reached");
       }
       fill();
-      yield* page.rows;
+      yield page.rows;
     }
   } finally {
     discard();
   }
 }
 
-/** Collects every row of an RMA query (all pages). */
+/**
+ * Yields every row of an RMA query, page by page, in order, lazily. Paging ends at the first
+ * page shorter than a full page or empty (AllenSDK's rule), or once as many rows arrived as
+ * `total_rows` claimed; `total_rows` is only a hint, because the API over-counts it for
+ * queries with `include=`: it decides how many pages may be asked for ahead of the reader (at
+ * most `concurrency`, never past the claim), never how many pages there are. Pages asked for
+ * ahead of a short page are discarded (their requests aborted). A short page that leaves the
+ * claim unmet is confirmed by one more request at the next row: if that brings rows, the
+ * server caps pages at the short page's length and paging goes on at that size. Rows that
+ * arrived are never thrown away; a shortfall is reported to `onWarning` and in the
+ * generator's return value ({@link PagingSummary}).
+ */
+export async function* rows(url: string, options: QueryOptions = {}): AsyncGenerator<RmaRow, PagingSummary, undefined> {
+  const paged = pages(url, options);
+  try {
+    for (;;) {
+      const next = await paged.next();
+      if (next.done) return next.value;
+      yield* next.value;
+    }
+  } finally {
+    // A reader that stops early ends the pages too, which aborts the pages still in flight.
+    await paged.return({ rows: 0, requests: 0, claimedTotal: undefined, stop: "short-page" });
+  }
+}
+
+/** Collects every row of an RMA query (all pages), page by page. */
 export async function query(url: string, options: QueryOptions = {}): Promise<RmaRow[]> {
   const out: RmaRow[] = [];
-  for await (const row of rows(url, options)) out.push(row);
+  for await (const page of pages(url, options)) for (const row of page) out.push(row);
   return out;
 }
 

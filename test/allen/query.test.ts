@@ -92,10 +92,13 @@ describe("allen: paging edge cases against hand-made servers", () => {
   });
 
   /** A server holding `total` rows that answers start_row/num_rows, with hooks to misbehave. */
-  function rowServer(total: number, options: { claimTotal?: number; cap?: number; delayMs?: number; emptyFrom?: number; ignoreStart?: boolean; noTotal?: boolean } = {}) {
-    const stats = { requests: 0, inFlight: 0, maxInFlight: 0, starts: [] as number[] };
+  function rowServer(total: number, options: { claimTotal?: number; cap?: number; delayMs?: number; slowFrom?: number; emptyFrom?: number; ignoreStart?: boolean; noTotal?: boolean } = {}) {
+    const stats = { requests: 0, inFlight: 0, maxInFlight: 0, starts: [] as number[], aborted: 0 };
     const handler: http.RequestListener = (req, res) => {
       stats.requests++;
+      res.on("close", () => {
+        if (!res.writableFinished) stats.aborted++;
+      });
       stats.inFlight++;
       stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
       const params = new URL(req.url!, "http://x").searchParams;
@@ -109,7 +112,7 @@ describe("allen: paging edge cases against hand-made servers", () => {
         stats.inFlight--;
         const claim = options.noTotal ? {} : { total_rows: options.claimTotal ?? total };
         sendJson(res, 200, msg.length === 0 ? { success: true, id: 0, start_row: start, num_rows: 0, msg: {} } : { success: true, id: 0, start_row: start, num_rows: msg.length, ...claim, msg });
-      }, options.delayMs ?? 0);
+      }, options.slowFrom !== undefined && asked >= options.slowFrom ? 400 : (options.delayMs ?? 0));
     };
     return { handler, stats };
   }
@@ -182,13 +185,14 @@ describe("allen: paging edge cases against hand-made servers", () => {
   });
 
   it("total_rows of 2e8 plans nothing: pages are asked for lazily, a window at a time, and stopping early stops the requests", async () => {
-    const { handler, stats } = rowServer(1e9, { claimTotal: 2e8 });
+    const { handler, stats } = rowServer(1e9, { claimTotal: 2e8, slowFrom: 3000 });
     server = await serve(handler);
     let seen = 0;
     for await (const _row of allen.rows(`${server.url}q.json`, { numRows: 1000, concurrency: 4 })) if (++seen === 2500) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(seen, 2500);
     assert.ok(stats.requests <= 3 + 4, `${stats.requests} requests for 3 pages read`);
+    assert.ok(stats.aborted >= 1, "the pages still in flight when the reader stopped were aborted");
   });
 
   it("a server that ignores start_row (every page starts at 0) stops paging with a warning instead of repeating rows", async () => {
