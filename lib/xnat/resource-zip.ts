@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Readable } from "node:stream";
-import { IntegrityError, UnsafePathError } from "../errors.js";
+import { IntegrityError } from "../errors.js";
 import { withRetry, type RetryPolicy } from "../core/retry.js";
 import { isRetryable } from "../http/request.js";
 import { appendBody } from "../files/append-body.js";
+import { resolveInside } from "../zip/safe-path.js";
 import { openZipFile, type ZipFile, type ZipFileEntry } from "../zip/zip-file.js";
 import { fileUrl, type PlannedFile } from "./file-source.js";
 import type { XnatSession } from "./session.js";
@@ -104,7 +105,7 @@ export class ResourceZip {
     const marker = `/resources/${group.resource}/files/`;
     const members = new Map<string, ZipFileEntry>();
     for (const entry of zip.entries) {
-      if (!isSafeMemberName(entry.name)) throw new UnsafePathError(entry.name, `the zip of resource ${group.resource}`);
+      resolveInside(path.dirname(this.spool), entry.name);
       if (entry.isDirectory) continue;
       const at = entry.name.indexOf(marker);
       if (at >= 0) members.set(entry.name.slice(at + marker.length), entry);
@@ -114,10 +115,4 @@ export class ResourceZip {
     if (declared > listed) throw new IntegrityError(`the zip of resource ${group.resource} declares ${declared} bytes for files listed with ${listed}`, url.href);
     return { zip, members };
   }
-}
-
-/** A member name that stays inside any folder it is extracted to. */
-function isSafeMemberName(name: string): boolean {
-  if (name.startsWith("/") || name.includes("\\") || name.includes("\0") || /^[A-Za-z]:/.test(name)) return false;
-  return !name.split("/").some((segment) => segment === "..");
 }
