@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { gaussian, seededRandom } from "../prng.js";
 import { Q1_LABELS, Q1_NOT_ON_S3 } from "../hcp-q1.js";
 import { toNiftiGz } from "./nifti.js";
-import { motorRunFiles, RunFile } from "./motor-task.js";
+import { motorRunFiles, RunContents, RunFile } from "./motor-task.js";
 
 /** One object of a demo bucket. */
 export interface DemoObject {
@@ -82,7 +82,7 @@ function q1SubjectFiles(subject: string): PackagedFile[] {
     { path: "Diffusion/nodif_brain_mask.nii.gz", body: mask(`${subject}/dwi-mask`), packageName: "Diffusion_preproc" },
     ...packaged("Diffusion_unproc", diffusionTables(subject, `unprocessed/3T/Diffusion`, `${subject}_3T_DWI_dir95_LR`)),
   ];
-  if (subject === "100307") files.push(...motorPackage(subject));
+  files.push(...motorPackage(subject));
   return files;
 }
 
@@ -93,13 +93,24 @@ function hcp1200SubjectFiles(subject: string): PackagedFile[] {
     ...packaged("Diffusion_preproc", diffusionTables(subject, "T1w/Diffusion")),
     { path: "T1w/Diffusion/nodif_brain_mask.nii.gz", body: mask(`${subject}/dwi-mask`), packageName: "Diffusion_preproc" },
     ...packaged("Diffusion_unproc", diffusionTables(subject, `unprocessed/3T/Diffusion`, `${subject}_3T_DWI_dir95_LR`)),
-    ...(subject === "100307" ? motorPackage(subject) : []),
+    ...motorPackage(subject),
   ];
 }
 
+/** The subject whose MOTOR_LR run carries every file of the real run (the tutorial's download). */
+const FULL_RUN_SUBJECT = "100307";
+
+/**
+ * The MOTOR package, both runs (LR and RL), as in HCP's `<subject>_3T_tfMRI_MOTOR_preproc`. To keep
+ * the demo small (every file is written to disk at each start), only 100307's LR run carries every
+ * file; the other runs carry their six `Movement_*` files, enough for a cohort's head-motion analysis.
+ */
 function motorPackage(subject: string): PackagedFile[] {
-  const run = (files: RunFile[], folder: string) => files.map((file) => ({ path: `${folder}/${file.path}`, body: file.body, packageName: "tfMRI_MOTOR_preproc" }));
-  return run(motorRunFiles(subject, "LR"), "MNINonLinear/Results/tfMRI_MOTOR_LR");
+  return (["LR", "RL"] as const).flatMap((direction) => {
+    const contents: RunContents = subject === FULL_RUN_SUBJECT && direction === "LR" ? "full" : "motion";
+    const folder = `MNINonLinear/Results/tfMRI_MOTOR_${direction}`;
+    return motorRunFiles(subject, direction, contents).map((file: RunFile) => ({ path: `${folder}/${file.path}`, body: file.body, packageName: "tfMRI_MOTOR_preproc" }));
+  });
 }
 
 function structuralPreproc(subject: string): PackagedFile[] {

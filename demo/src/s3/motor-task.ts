@@ -46,14 +46,30 @@ export function motorBlocks(direction: "LR" | "RL"): { cues: Block[]; blocks: Bl
   return { cues, blocks };
 }
 
-/** Every file of `<subject>`'s `MNINonLinear/Results/tfMRI_MOTOR_<direction>/` folder. */
-export function motorRunFiles(subject: string, direction: "LR" | "RL" = "LR"): RunFile[] {
+/**
+ * What a run folder holds: `full`, every file of the HCP run; `motion`, only its six `Movement_*`
+ * files (regressors, detrended regressors, absolute and relative RMS and their means), with the
+ * same bytes as in `full`.
+ */
+export type RunContents = "full" | "motion";
+
+/** The files of `<subject>`'s `MNINonLinear/Results/tfMRI_MOTOR_<direction>/` folder, sorted by path. */
+export function motorRunFiles(subject: string, direction: "LR" | "RL" = "LR", contents: RunContents = "full"): RunFile[] {
   const run = `tfMRI_MOTOR_${direction}`;
   const seed = `${subject}/${run}`;
   const { cues, blocks } = motorBlocks(direction);
-  const motion = headMotion(seed, blocks);
+  const motion = headMotion(seed, blocks, motionScale(subject));
   const text = (path: string, content: string): RunFile => ({ path, body: Buffer.from(content, "utf8") });
   const ev = (rows: Block[]) => rows.map((b) => `${b.onset.toFixed(3)}\t${b.duration.toFixed(1)}\t1\n`).join("");
+  const motionFiles = (): RunFile[] => [
+    text("Movement_Regressors.txt", formatRegressors(motion.regressors)),
+    text("Movement_Regressors_dt.txt", formatRegressors(detrend(motion.regressors))),
+    text("Movement_AbsoluteRMS.txt", motion.absolute.map((v) => `${v.toFixed(6)}\n`).join("")),
+    text("Movement_AbsoluteRMS_mean.txt", `${mean(motion.absolute).toFixed(5)}\n`),
+    text("Movement_RelativeRMS.txt", motion.relative.map((v) => `${v.toFixed(6)}\n`).join("")),
+    text("Movement_RelativeRMS_mean.txt", `${mean(motion.relative).toFixed(5)}\n`),
+  ];
+  if (contents === "motion") return motionFiles();
   const files: RunFile[] = [
     { path: `${run}.nii.gz`, body: boldVolume(seed, blocks) },
     { path: `${run}_SBRef.nii.gz`, body: referenceVolume(seed) },
@@ -66,12 +82,7 @@ export function motorRunFiles(subject: string, direction: "LR" | "RL" = "LR"): R
     text("EVs/cue.txt", ev(cues)),
     ...(["lf", "lh", "rf", "rh", "t"] as const).map((kind) => text(`EVs/${kind}.txt`, ev(blocks.filter((b) => b.kind === kind)))),
     text("EVs/Sync.txt", `${(0.005 + seededRandom(`${seed}/sync`)() * 0.01).toFixed(3)}\n`),
-    text("Movement_Regressors.txt", formatRegressors(motion.regressors)),
-    text("Movement_Regressors_dt.txt", formatRegressors(detrend(motion.regressors))),
-    text("Movement_AbsoluteRMS.txt", motion.absolute.map((v) => `${v.toFixed(6)}\n`).join("")),
-    text("Movement_AbsoluteRMS_mean.txt", `${mean(motion.absolute).toFixed(5)}\n`),
-    text("Movement_RelativeRMS.txt", motion.relative.map((v) => `${v.toFixed(6)}\n`).join("")),
-    text("Movement_RelativeRMS_mean.txt", `${mean(motion.relative).toFixed(5)}\n`),
+    ...motionFiles(),
     text(`${run}_Physio_log.txt`, physioLog(seed)),
     text(`${run}_TAB.txt`, eprimeTable(subject, run, cues, blocks)),
     text(`${run}_hp200_s4_level1.fsf`, featDesign(run)),
@@ -88,7 +99,16 @@ interface Motion {
 
 const HEAD_RADIUS_MM = 50;
 
-function headMotion(seed: string, blocks: Block[]): Motion {
+/**
+ * How much a subject moves, the same in both runs: log-normal around 1.5 (90% between about 0.8
+ * and 2.9), so that mean framewise displacement (Power et al.) spreads over subjects from about
+ * 0.05 to 0.2 mm with a median near 0.1 mm, as in HCP's 0.72 s-TR task runs.
+ */
+export function motionScale(subject: string): number {
+  return 1.5 * Math.exp(0.4 * gaussian(seededRandom(`${subject}/motion-scale`)));
+}
+
+function headMotion(seed: string, blocks: Block[], amplitude: number): Motion {
   const random = seededRandom(`${seed}/motion`);
   const params = [0, 0, 0, 0, 0, 0];
   const drift = [0.0009, -0.0006, 0.0014, 0.0004, -0.0003, 0.0002];
@@ -96,9 +116,9 @@ function headMotion(seed: string, blocks: Block[]): Motion {
   for (let frame = 0; frame < MOTOR_FRAMES; frame++) {
     const time = frame * MOTOR_TR;
     const block = blocks.find((b) => b.kind !== "fixation" && time >= b.onset && time < b.onset + b.duration);
-    const jolt = block ? (block.kind === "lf" || block.kind === "rf" ? 0.05 : block.kind === "t" ? 0.025 : 0.012) : 0;
+    const jolt = amplitude * (block ? (block.kind === "lf" || block.kind === "rf" ? 0.05 : block.kind === "t" ? 0.025 : 0.012) : 0);
     for (let i = 0; i < 6; i++) {
-      const scale = i < 3 ? 0.012 : 0.008;
+      const scale = amplitude * (i < 3 ? 0.012 : 0.008);
       params[i] = 0.92 * params[i] + drift[i] + gaussian(random) * scale + (i === 2 || i === 3 ? jolt * (1 + gaussian(random) * 0.3) : jolt * 0.3 * gaussian(random));
     }
     rows.push([...params]);
@@ -124,8 +144,9 @@ function detrend(rows: number[][]): number[][] {
   return rows.map((row, t) => row.map((v, c) => v - fits[c].yMean - fits[c].slope * (t - tMean)));
 }
 
+/** HCP's MotionCorrection.sh layout: every value as `%10.6f` followed by one space (so each line ends in a space). */
 function formatRegressors(rows: number[][]): string {
-  return rows.map((row) => `${row.map((v) => v.toFixed(6).padStart(10)).join("  ")}\n`).join("");
+  return rows.map((row) => `${row.map((v) => `${v.toFixed(6).padStart(10)} `).join("")}\n`).join("");
 }
 
 function boldVolume(seed: string, blocks: Block[]): Buffer {
