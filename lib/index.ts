@@ -18,5 +18,6 @@ export type { LockOwner, BusyPolicy, TransferOptions } from "./files/download-ty
 export * as allen from "./allen/index.js";
 export * as xnat from "./xnat/index.js";
 export * as s3 from "./s3/index.js";
+export * as cohort from "./cohort/index.js";
 export * as display from "./display/index.js";
 export { show, plot, progress, histogram, box, violin, scatter, scatterMatrix, heatmap, correlationHeatmap, volumeSlice, threeView, summarize, groupSummary, formatList } from "./display/index.js";

@@ -8,7 +8,7 @@ import { isNetworkError, isTimeoutError, isUnexpectedContentError } from "../htt
 import { withRetry, type RetryEvent, type RetryPolicy } from "../core/retry.js";
 import { compareKeys, toListingFrame, etagIsMd5, S3Entry, unquote } from "./entries.js";
 import { isS3Error, isTransientS3Error, S3Error, toS3Error } from "./errors.js";
-import { DownloadOptions, DownloadSummary, downloadObjects, ObjectGetter, RemoteObject } from "./download.js";
+import { DownloadOptions, DownloadSummary, downloadKnownObjects, downloadObjects, KnownObject, ObjectGetter, RemoteObject } from "./download.js";
 import { responseCheck } from "./response-check.js";
 import { fromUrlEncoded } from "./url-encoding.js";
 import { assertWritableFolder } from "../files/local-write.js";
@@ -199,6 +199,18 @@ export class Bucket {
     }
     const checksums = options.verify === false ? new Map<string, string>() : await this.checksumsFor(typeof what === "string" ? [what] : what, objects, options.signal);
     return downloadObjects(objects, dir, this.getter(), checksums, { idleTimeoutMs: this.idleTimeoutMs, onRetry: this.onRetry, ...options, retryPolicy: this.policy, bucket: this.name });
+  }
+
+  /**
+   * Downloads files whose sizes and MD5s are already known (a download plan's) to `<dir>/<key>`
+   * through the download engine, with no listing, HEAD or manifest read: each file is verified
+   * against the MD5 given, and a part file is resumed only for the same MD5.
+   */
+  async downloadKnown(files: readonly KnownObject[], dir: string, options: DownloadOptions = {}): Promise<DownloadSummary> {
+    if (!dir) throw new InvalidArgumentError("download needs a target folder", "pass a folder such as data/");
+    for (const file of files) localPathFor(dir, file.key);
+    assertWritableFolder(dir);
+    return downloadKnownObjects(files, dir, this.getter(), { idleTimeoutMs: this.idleTimeoutMs, onRetry: this.onRetry, ...options, retryPolicy: this.policy, bucket: this.name });
   }
 
   /** Stops the underlying HTTP connections. */

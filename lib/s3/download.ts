@@ -81,6 +81,25 @@ export async function downloadObjects(objects: readonly RemoteObject[], dir: str
   return downloadFiles(files, dir, s3Source(options.bucket ? `s3://${options.bucket}/` : "s3", files, get), options);
 }
 
+/** A file whose size and MD5 are known beforehand (from a download plan or a manifest). */
+export interface KnownObject {
+  key: string;
+  size: number;
+  md5: string;
+}
+
+/**
+ * Downloads files of known size and MD5 (a download plan's) through the download engine, with
+ * no listing, HEAD or manifest read. The MD5 is also the validator: a part file is resumed only
+ * for the same MD5, and its range request carries it as `If-Match`, which an object uploaded in
+ * one part (its ETag is its MD5) honours; a multipart object answers 412 and the file starts over.
+ */
+export async function downloadKnownObjects(objects: readonly KnownObject[], dir: string, get: ObjectGetter, options: DownloadRun = {}): Promise<DownloadSummary> {
+  const where = (key: string) => (options.bucket ? `s3://${options.bucket}/${key}` : `s3 object ${key}`);
+  const files: RemoteFile[] = objects.map(({ key, size, md5 }) => ({ key, size, md5: md5.toLowerCase(), verifiedBy: "md5-manifest", validator: md5.toLowerCase(), location: where(key) }));
+  return downloadFiles(files, dir, s3Source(options.bucket ? `s3://${options.bucket}/` : "s3", files, get), options);
+}
+
 /** A transfer worth another attempt (resumed from where it stopped): dropped, stalled, or refused by an overloaded or failing server. */
 function isRetryable(error: unknown): boolean {
   if (isS3Error(error)) return isTransientS3Error(error);

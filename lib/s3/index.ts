@@ -9,5 +9,5 @@ export { toListingFrame } from "./entries.js";
 export type { S3Entry } from "./entries.js";
 export { fromManifestJson, toManifestFrame, verifyFolder } from "./manifest.js";
 export type { ManifestEntry, VerifyReport } from "./manifest.js";
-export type { DownloadOptions, DownloadProgress, DownloadSummary, DownloadedFile, VerifiedBy } from "./download.js";
+export type { DownloadOptions, DownloadProgress, DownloadSummary, DownloadedFile, VerifiedBy, KnownObject } from "./download.js";
 export { S3Error, isS3Error, isS3AccessError, isS3NotFoundError } from "./errors.js";

@@ -43,6 +43,8 @@ export interface S3DemoOptions {
    * the front serves the rest from memory.
    */
   edgeCases?: boolean;
+  /** Serve these buckets instead of a layout's (tests and benchmarks that need other contents). */
+  buckets?: readonly DemoBucket[];
   /** The key pair to accept; by default a fresh random pair per start. */
   accessKeyId?: string;
   secretAccessKey?: string;
@@ -80,7 +82,7 @@ export async function startS3Demo(options: S3DemoOptions = {}): Promise<RunningS
     accessKeyId: options.accessKeyId ?? `AKIANPDEMO${randomBytes(5).toString("hex").toUpperCase()}`,
     secretAccessKey: options.secretAccessKey ?? randomBytes(30).toString("base64").replace(/[+/]/g, "x"),
   };
-  const buckets = demoBuckets(options.layout ?? "both");
+  const buckets = options.buckets ?? demoBuckets(options.layout ?? "both");
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "neuroportal-s3-"));
   const directory = path.join(scratch, "store");
   const removeStore = () => fs.rmSync(scratch, { recursive: true, force: true });
