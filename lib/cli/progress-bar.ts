@@ -24,4 +24,5 @@ export function progressBar(io: CliIO, label: string): { update: (p: DownloadPro
   };
 }
 
-const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
+/** Bytes as megabytes with one decimal, for progress lines and summaries. */
+export const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);

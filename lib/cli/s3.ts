@@ -1,25 +1,19 @@
-import { readDemoState } from "../config/demo-state.js";
-import type { DemoInfo } from "../config/demo-info.js";
 import { InvalidArgumentError } from "../errors.js";
 import { redact } from "../core/redact.js";
 import * as s3 from "../s3/index.js";
-import { parseS3Location, toBucketOptions } from "../s3/options.js";
+import { parseS3Location } from "../s3/options.js";
 import type { CliIO, Command } from "./command.js";
 import { parseFlags } from "./command.js";
 import { progressBar } from "./progress-bar.js";
+import { connectionFlags, connectionUsage, defaultBucket, openBucket, type ConnectionValues } from "./s3-connection.js";
+import { getPlan, getPlanUsage, plan, planUsage, slurm, slurmUsage } from "./s3-plan.js";
 
-const common = "[--bucket NAME] [--endpoint URL] [--region R] [--anonymous] [--profile P]";
+export { connectionFrom } from "./s3-connection.js";
+
+const common = connectionUsage;
 const lsUsage = `neuroportal s3 ls <s3://bucket/prefix | prefix> [--delimiter D (default /)] [--recursive] [--json] ${common}`;
 const getUsage = `neuroportal s3 get <s3://bucket/prefix | prefix | key> <dir> [--concurrency N (default 8)] [--no-verify] ${common}`;
-const usage = `${lsUsage}\n       ${getUsage}`;
-
-const connectionFlags = {
-  bucket: { type: "string" },
-  endpoint: { type: "string" },
-  region: { type: "string" },
-  anonymous: { type: "boolean" },
-  profile: { type: "string" },
-} as const;
+const usage = [lsUsage, getUsage, planUsage, getPlanUsage, slurmUsage].join("\n       ");
 
 /**
  * `neuroportal s3`: list a prefix (`ls`, like boto's `bucket.list(prefix, "/")`) or download one
@@ -29,12 +23,14 @@ const connectionFlags = {
  */
 export const s3Command: Command = {
   name: "s3",
-  summary: "list or download HCP data on S3 (ls, get) with MD5 verification and resume",
+  summary: "list or download HCP data on S3 (ls, get) with MD5 verification and resume; plan a cohort's files and run the plan in shards (plan, get --plan, slurm)",
   usage,
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub === "ls") return list(rest, io);
-    if (sub === "get") return get(rest, io);
+    if (sub === "get") return rest.some((arg) => arg === "--plan" || arg.startsWith("--plan=")) ? getPlan(rest, io) : get(rest, io);
+    if (sub === "plan") return plan(rest, io);
+    if (sub === "slurm") return slurm(rest, io);
     throw new InvalidArgumentError(sub ? `unknown s3 subcommand ${JSON.stringify(sub)}` : "missing the s3 subcommand", `usage: ${usage}`);
   },
 };
@@ -96,45 +92,13 @@ async function keyOrPrefix(bucket: s3.Bucket, prefix: string): Promise<string | 
   }
 }
 
-type ConnectionValues = { bucket?: string; endpoint?: string; region?: string; anonymous?: boolean; profile?: string };
-
 function target(location: string, values: ConnectionValues): { bucket: s3.Bucket; prefix: string } {
-  const { options, defaultBucket } = connectionFrom(values, process.env, readDemoState());
-  const { bucket, prefix } = parseS3Location(location, values.bucket ?? defaultBucket);
-  return { bucket: s3.bucket(bucket, options), prefix };
+  const { bucket, prefix } = parseS3Location(location, defaultBucket(values));
+  return { bucket: openBucket(bucket, values), prefix };
 }
-
-/** Bucket options from flags, then environment, then a running demo, then AWS defaults. Pure. */
-export function connectionFrom(values: ConnectionValues, env: NodeJS.ProcessEnv, demo: DemoInfo | undefined): { options: s3.BucketOptions; defaultBucket?: string } {
-  const endpoint = values.endpoint ?? env.NEUROPORTAL_S3_ENDPOINT;
-  const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const base: s3.BucketOptions = { region: region ?? "us-east-1" };
-  if (values.anonymous) base.anonymous = true;
-  else if (values.profile) base.profile = values.profile;
-  const envKeys = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN } : undefined;
-  if (endpoint) {
-    const useDemoKeys = !envKeys && demo?.s3 && sameEndpoint(demo.s3.endpoint, endpoint);
-    return {
-      options: { ...base, endpoint, ...(!base.anonymous && !base.profile && (envKeys || useDemoKeys) ? { credentials: envKeys ?? { accessKeyId: demo!.s3!.accessKeyId, secretAccessKey: demo!.s3!.secretAccessKey } } : {}) },
-      defaultBucket: useDemoKeys ? demo!.s3!.buckets[0] : undefined,
-    };
-  }
-  if (demo?.s3) {
-    const options: s3.BucketOptions = { ...toBucketOptions(demo.s3), ...(region ? { region } : {}) };
-    if (base.anonymous) {
-      delete options.credentials;
-      options.anonymous = true;
-    }
-    return { options, defaultBucket: demo.s3.buckets[0] };
-  }
-  return { options: base, defaultBucket: "hcp-openaccess" };
-}
-
-const sameEndpoint = (a: string, b: string) => a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
 
 function lsLine(entry: s3.S3Entry): string {
   if (entry.isPrefix) return `${"PRE".padStart(30)} ${entry.key}`;
   const date = entry.lastModified ? entry.lastModified.toISOString().replace("T", " ").slice(0, 19) : "".padEnd(19);
   return `${date} ${String(entry.size).padStart(10)} ${entry.key}`;
 }
-
