@@ -16,7 +16,7 @@ export interface ChartState {
 export interface DetailsState {
   count: number;
   open: number;
-  /** Sections whose code blocks take space on the page (open, or a renderer that ignores <details>). */
+  /** Sections whose code blocks are visible (open, or a renderer that ignores <details>). A closed section's content may keep its boxes (Chromium hides it with content-visibility), so visibility is asked with checkVisibility(). */
   codeShown: number;
   /** Sections with a <summary> line to click. */
   withSummary: number;
@@ -60,7 +60,7 @@ const CHART_STATE = `(() => Array.from(document.querySelectorAll(".np-plot")).ma
 /** Page expression: the state of every <details> under `root` (an expression for an element or document). */
 export const detailsState = (root: string) => `(() => { const all = Array.from(${root}.querySelectorAll("details"));
   return { count: all.length, open: all.filter((d) => d.open).length,
-    codeShown: all.filter((d) => Array.from(d.querySelectorAll("pre")).some((p) => p.getClientRects().length > 0)).length,
+    codeShown: all.filter((d) => Array.from(d.querySelectorAll("pre")).some((p) => (p.checkVisibility ? p.checkVisibility() : p.getClientRects().length > 0))).length,
     withSummary: all.filter((d) => d.querySelector("summary")).length }; })()`;
 
 const TABLE_LAYOUT = `(() => { const frames = Array.from(document.querySelectorAll(".np-frame"));
