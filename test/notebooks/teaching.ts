@@ -291,6 +291,12 @@ export function tableProblems(nb: NotebookJson): string[] {
   return problems;
 }
 
+/** The text of an executed notebook's first output (a stream, or a display's text/plain). */
+export function firstOutputText(nb: NotebookJson): string | undefined {
+  const first = nb.cells.flatMap((cell) => cell.outputs ?? [])[0];
+  return first === undefined ? undefined : textOf(first.text ?? first.data?.["text/plain"]);
+}
+
 /** The `<title>` of an HTML report. */
 export function htmlTitle(html: string): string | undefined {
   const head = html.split("</head>")[0];
