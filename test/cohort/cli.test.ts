@@ -1,13 +1,13 @@
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { captureIo } from "../helpers/capture-io";
-import { filesUnder, tempDir } from "../helpers/files";
+import { tempDir } from "../helpers/files";
+import { assertExactlyThePlan } from "../helpers/plan-files";
 import { main } from "../../lib/cli/main";
-import { fromPlanJson, type DownloadPlan } from "../../lib/cohort/plan-format";
+import { fromPlanJson } from "../../lib/cohort/plan-format";
 import { startS3Demo, type S3DemoInfo } from "../../demo/src/s3/index";
 import { Q1_LABELS } from "../../demo/src/xnat/facts";
 import type { RunningService } from "../../demo/src/types";
@@ -20,16 +20,6 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
   const { io, out, err } = captureIo(false);
   const code = await main(argv, io);
   return { code, stdout: out(), stderr: err() };
-}
-
-/** Every file of the plan is in `dir` with the plan's size and MD5, and nothing else is (no part file, no stray key). */
-export function assertExactlyThePlan(dir: string, plan: DownloadPlan): void {
-  assert.deepEqual(filesUnder(dir), plan.files.map((f) => f.key).sort());
-  for (const file of plan.files) {
-    const bytes = fs.readFileSync(path.join(dir, file.key));
-    assert.equal(bytes.length, file.size, file.key);
-    assert.equal(createHash("md5").update(bytes).digest("hex"), file.md5, file.key);
-  }
 }
 
 describe("cohort: neuroportal s3 plan / get --plan / slurm", function () {
@@ -67,7 +57,7 @@ describe("cohort: neuroportal s3 plan / get --plan / slurm", function () {
   it("plan: subjects from a file, missing ones on stderr and in the plan, the same bytes on a second run", async () => {
     const cohort = path.join(temp.dir, "cohort.txt");
     fs.writeFileSync(cohort, "# word-memory group, part\n111312\n230926   # not on S3\n114924, 235128\n");
-    const first = await cli(["s3", "plan", "s3://hcp.aws.amazon.com/q1/", "--subjects", `@${cohort}`, "--include", MOTION, "--include", "MNINonLinear/Results/tfMRI_MOTOR_LR/Movement_RelativeRMS_mean.txt", "--out", planPath()]);
+    const first = await cli(["s3", "plan", "s3://hcp.aws.amazon.com/q1/", "--subjects", `@${cohort}`, "--include", MOTION, "--include", "T1w/T1w_acpc_dc_restore.nii.gz", "--out", planPath()]);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /plan\.json: 2 of 4 subjects, 6 files, \d+ bytes \([\d.]+ MB\) from s3:\/\/hcp\.aws\.amazon\.com\/q1\/ \(sha256:[0-9a-f]{64}\)\n$/);
     assert.equal(
@@ -77,8 +67,8 @@ describe("cohort: neuroportal s3 plan / get --plan / slurm", function () {
     const text = fs.readFileSync(planPath(), "utf8");
     const plan = fromPlanJson(text);
     assert.deepEqual(plan.missing.map((m) => m.subject), ["230926", "235128"]);
-    assert.deepEqual(plan.include, [MOTION, "MNINonLinear/Results/tfMRI_MOTOR_LR/Movement_RelativeRMS_mean.txt"]);
-    const second = await cli(["s3", "plan", "s3://hcp.aws.amazon.com/q1", "--subjects", "235128,114924,230926,111312", "--include", MOTION, "--include", "MNINonLinear/Results/tfMRI_MOTOR_LR/Movement_RelativeRMS_mean.txt", "--out", "-"]);
+    assert.deepEqual(plan.include, [MOTION, "T1w/T1w_acpc_dc_restore.nii.gz"]);
+    const second = await cli(["s3", "plan", "s3://hcp.aws.amazon.com/q1", "--subjects", "235128,114924,230926,111312", "--include", MOTION, "--include", "T1w/T1w_acpc_dc_restore.nii.gz", "--out", "-"]);
     assert.equal(second.stdout, text, "the same request in another order, to stdout, gives the same bytes");
   });
 

@@ -12,13 +12,13 @@ describe("cohort: the demo's MOTOR motion files are real-format and plausible fo
   const [q1, today] = demoBuckets("both");
   const body = (bucket: typeof q1, key: string) => bucket.objects.find((o) => o.key === key)?.body;
 
-  it("every Q1 subject on S3 and every HCP_1200 subject has both MOTOR runs' Movement_* files, listed in the MOTOR package's manifest", () => {
+  it("every Q1 subject on S3 and every HCP_1200 subject has both MOTOR runs' Movement_Regressors.txt, listed in the MOTOR package's manifest", () => {
     for (const [bucket, root, subjects] of [[q1, "q1/", Q1_S3_SUBJECTS], [today, "HCP_1200/", HCP1200_SUBJECTS]] as const) {
       for (const subject of subjects) {
         const manifestKey = `${root}${subject}/.xdlm/${subject}_3T_tfMRI_MOTOR_preproc.json`;
         const listed = new Set(fromManifestJson(body(bucket, manifestKey)!.toString("utf8"), manifestKey).map((entry) => entry.key));
         for (const run of RUNS) {
-          for (const name of ["Movement_Regressors.txt", "Movement_Regressors_dt.txt", "Movement_AbsoluteRMS.txt", "Movement_AbsoluteRMS_mean.txt", "Movement_RelativeRMS.txt", "Movement_RelativeRMS_mean.txt"]) {
+          for (const name of ["Movement_Regressors.txt"]) {
             const key = `${root}${subject}/MNINonLinear/Results/${run}/${name}`;
             assert.ok(body(bucket, key), key);
             assert.ok(listed.has(key), `${key} is in ${manifestKey}`);

@@ -77,10 +77,10 @@ describe("cohort: plans against the demo bucket", function () {
 
   it("is deterministic: the same request in another order, another concurrency, gives the same bytes", async () => {
     const subjects = ["100307", "733548", "103515", "111312", "144428"];
-    const a = toPlanJson(await makePlan(q1, { root: "q1", subjects, include: [MOTION, "MNINonLinear/Results/tfMRI_MOTOR_LR/Movement_RelativeRMS_mean.txt"] }));
-    const b = toPlanJson(await makePlan(q1, { root: "q1/", subjects: [...subjects].reverse(), include: ["MNINonLinear/Results/tfMRI_MOTOR_LR/Movement_RelativeRMS_mean.txt", MOTION], concurrency: 1 }));
+    const a = toPlanJson(await makePlan(q1, { root: "q1", subjects, include: [MOTION, "T1w/T1w_acpc_dc_restore.nii.gz"] }));
+    const b = toPlanJson(await makePlan(q1, { root: "q1/", subjects: [...subjects].reverse(), include: ["T1w/T1w_acpc_dc_restore.nii.gz", MOTION], concurrency: 1 }));
     assert.notEqual(a, b, "include keeps the order given (it is part of the request)");
-    const c = toPlanJson(await makePlan(q1, { root: "q1/", subjects: subjects.join(","), include: [MOTION, "MNINonLinear/Results/tfMRI_MOTOR_LR/Movement_RelativeRMS_mean.txt"], concurrency: 2 }));
+    const c = toPlanJson(await makePlan(q1, { root: "q1/", subjects: subjects.join(","), include: [MOTION, "T1w/T1w_acpc_dc_restore.nii.gz"], concurrency: 2 }));
     assert.equal(a, c);
     assert.deepEqual(JSON.parse(a).files, JSON.parse(b).files);
   });

@@ -118,6 +118,27 @@ export function slurmAvailable(): { available: true } | { available: false; reas
   return { available: true };
 }
 
+/**
+ * Whether this run must have the cluster, so that a Slurm test fails instead of skipping:
+ * `NEUROPORTAL_REQUIRE_SLURM=1` (set by `.ci/run`), or a CI run (`CI` set) as root, where
+ * `scripts/setup.js` installs slurm-wlm and munge.
+ */
+export function slurmRequired(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NEUROPORTAL_REQUIRE_SLURM !== undefined) return env.NEUROPORTAL_REQUIRE_SLURM === "1";
+  return Boolean(env.CI) && env.CI !== "false" && process.getuid?.() === 0;
+}
+
+/**
+ * For a suite's `before` hook: skips it when the cluster cannot run on this machine, unless the
+ * cluster is required ({@link slurmRequired}); then it throws, naming what is missing.
+ */
+export function skipUnlessSlurm(context: { skip(): void }): void {
+  const availability = slurmAvailable();
+  if (availability.available) return;
+  if (slurmRequired()) throw new SlurmClusterError(`the Slurm tests are required here but cannot run: ${availability.reason}`, "", "scripts/setup.js installs slurm-wlm and munge when run as root; see scripts/slurm/README.md");
+  context.skip();
+}
+
 /** Starts munged, slurmctld and slurmd on loopback and resolves once the node is idle. */
 export async function startSlurm(options: StartSlurmOptions = {}): Promise<SlurmCluster> {
   const availability = slurmAvailable();

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { isSlurmClusterError, slurmAvailable, startSlurm, type SlurmCluster } from "../helpers/slurm";
+import { isSlurmClusterError, skipUnlessSlurm, startSlurm, type SlurmCluster } from "../helpers/slurm";
 
 /**
  * A shard job as issue 15's `neuroportal s3 slurm` will write it: each array task does its own shard,
@@ -51,8 +51,7 @@ describe("slurm: a real single-node cluster on loopback (slurm-wlm, munge)", fun
   const live = () => cluster ?? assert.fail("the cluster did not start");
 
   before(async function () {
-    const availability = slurmAvailable();
-    if (!availability.available) return this.skip();
+    skipUnlessSlurm(this);
     cluster = await startSlurm({ timeoutMs: 30_000 });
   });
   after(async () => {
@@ -155,7 +154,7 @@ describe("slurm: start-up failure", function () {
   this.timeout(60_000);
 
   it("rejects with a SlurmClusterError that carries the daemons' logs, and leaves nothing running", async function () {
-    if (!slurmAvailable().available) return this.skip();
+    skipUnlessSlurm(this);
     const folders = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("neuroportal-slurm-"));
     const before = folders();
     await assert.rejects(startSlurm({ extraConfig: ["SelectType=select/none_such"] }), (error: unknown) => {

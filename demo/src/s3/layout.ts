@@ -102,8 +102,8 @@ const FULL_RUN_SUBJECT = "100307";
 
 /**
  * The MOTOR package, both runs (LR and RL), as in HCP's `<subject>_3T_tfMRI_MOTOR_preproc`. To keep
- * the demo small (every file is written to disk at each start), only 100307's LR run carries every
- * file; the other runs carry their six `Movement_*` files, enough for a cohort's head-motion analysis.
+ * the demo small (every object is a file written at each start), only 100307's LR run carries every
+ * file; the other runs carry their `Movement_Regressors.txt`, enough for a cohort's head-motion analysis.
  */
 function motorPackage(subject: string): PackagedFile[] {
   return (["LR", "RL"] as const).flatMap((direction) => {

@@ -47,9 +47,8 @@ export function motorBlocks(direction: "LR" | "RL"): { cues: Block[]; blocks: Bl
 }
 
 /**
- * What a run folder holds: `full`, every file of the HCP run; `motion`, only its six `Movement_*`
- * files (regressors, detrended regressors, absolute and relative RMS and their means), with the
- * same bytes as in `full`.
+ * What a run folder holds: `full`, every file of the HCP run; `motion`, only its head-motion
+ * estimates `Movement_Regressors.txt`, with the same bytes as in `full`.
  */
 export type RunContents = "full" | "motion";
 
@@ -69,7 +68,7 @@ export function motorRunFiles(subject: string, direction: "LR" | "RL" = "LR", co
     text("Movement_RelativeRMS.txt", motion.relative.map((v) => `${v.toFixed(6)}\n`).join("")),
     text("Movement_RelativeRMS_mean.txt", `${mean(motion.relative).toFixed(5)}\n`),
   ];
-  if (contents === "motion") return motionFiles();
+  if (contents === "motion") return motionFiles().filter((file) => file.path === "Movement_Regressors.txt");
   const files: RunFile[] = [
     { path: `${run}.nii.gz`, body: boldVolume(seed, blocks) },
     { path: `${run}_SBRef.nii.gz`, body: referenceVolume(seed) },
