@@ -151,6 +151,7 @@ export const INSTRUMENTS: readonly { name: string; range: [number, number]; matc
   { name: "Penn Word Memory, total correct (of 40)", range: [0, 40], match: /iwrd_tot|Word Memory/i },
   { name: "Penn Emotion Recognition, correct (of 40)", range: [0, 40], match: /er40_cr\b|er40_er40_cr\b|Emotion Recognition/i },
   { name: "delay discounting area under the curve", range: [0, 1], match: /ddisc_auc|discounting/i },
+  { name: "mean framewise displacement in mm (drawn 0–1)", range: [0, 1], match: /framewise displacement|mean_fd/i },
 ];
 
 type Axis = Record<string, unknown> & { title?: { text?: string } | string; range?: number[]; showticklabels?: boolean; matches?: string; domain?: number[]; type?: string };
