@@ -23,7 +23,7 @@ type Tool = "neuroportal" | "aws" | "rclone" | "boto3";
 const TOOL_NAMES: Record<Tool, string> = {
   neuroportal: "neuroportal s3 get --plan (MD5 of every file checked against the plan)",
   aws: "aws s3 sync --exclude '*' --include ... (Debian awscli, no checksum check)",
-  rclone: "rclone copy --include-from (Debian, MD5 checked)",
+  rclone: "rclone copy --filter-from (Debian, MD5 checked)",
   boto3: "boto3 TransferManager (list, fnmatch, download; no checksum check)",
 };
 
@@ -82,7 +82,7 @@ function commandOf(tool: Tool, dest: string, planFile: string, subjects: readonl
     return () => runProgram(AWS, ["s3", "sync", `s3://${COHORT_BUCKET}/${COHORT_ROOT}`, path.join(dest, COHORT_ROOT), "--endpoint-url", url, "--no-progress", "--only-show-errors", "--exclude", "*", ...includes], { env });
   }
   if (tool === "rclone") {
-    return () => runProgram(RCLONE, ["copy", `:s3:${COHORT_BUCKET}/${COHORT_ROOT}`, path.join(dest, COHORT_ROOT), "--include-from", rules], { env: { ...env, ...rcloneEnv(endpoint, info) } });
+    return () => runProgram(RCLONE, ["copy", `:s3:${COHORT_BUCKET}/${COHORT_ROOT}`, path.join(dest, COHORT_ROOT), "--filter-from", rules], { env: { ...env, ...rcloneEnv(endpoint, info) } });
   }
   const boto3Task = { endpoint: url, region: env.AWS_REGION, bucket: COHORT_BUCKET, root: COHORT_ROOT, subjects, include: COHORT_INCLUDES, listUnder: "MNINonLinear/Results/", dest };
   return () => runProgram(BOTO3_PYTHON, [path.join(BENCH_ROOT, "anchors", "boto3_cohort.py"), JSON.stringify(boto3Task)], { env });
@@ -99,7 +99,7 @@ export const cohortDownload: Benchmark = {
   title: "Cohort download of a plan through 20 ms per request, MD5-verified",
   async run(context: BenchContext): Promise<BenchmarkResult> {
     const server = await cohortServer(context);
-    const proxy: LatencyProxy = await context.latencyProxy(server.info.endpoint, context.latencyMs);
+    const proxy: LatencyProxy = await context.latencyProxy(server.info.endpoint, context.latencyMs, { keepHost: true });
     const subjects = cohortLabels(server.spec.subjects).slice(0, server.spec.withData);
     const work = context.folder("cohort-download");
     const env = baseEnv(server.info);

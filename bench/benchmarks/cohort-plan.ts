@@ -17,7 +17,7 @@ export const cohortPlan: Benchmark = {
   title: "Plan creation from manifests (1,000 subjects), time and memory growth",
   async run(context: BenchContext): Promise<BenchmarkResult> {
     const server = await cohortServer(context);
-    const proxy = await context.latencyProxy(server.info.endpoint, context.latencyMs);
+    const proxy = await context.latencyProxy(server.info.endpoint, context.latencyMs, { keepHost: true });
     const base = server.spec.subjects / 4;
     const env = { AWS_ACCESS_KEY_ID: server.info.accessKeyId, AWS_SECRET_ACCESS_KEY: server.info.secretAccessKey };
     const points: ScalePoint[] = [];

@@ -100,8 +100,8 @@ export class BenchContext {
   }
 
   /** A proxy adding `latencyMs` before every request to `url`, closed at the end of the run. */
-  async latencyProxy(url: string, latencyMs: number): Promise<LatencyProxy> {
-    const proxy = await startLatencyProxy(url, latencyMs);
+  async latencyProxy(url: string, latencyMs: number, options: { keepHost?: boolean } = {}): Promise<LatencyProxy> {
+    const proxy = await startLatencyProxy(url, latencyMs, options);
     this.proxies.push(proxy);
     return proxy;
   }

@@ -18,9 +18,10 @@ export interface LatencyProxy {
 /**
  * Starts a proxy in front of `target` (a base URL) that waits `latencyMs` before forwarding each
  * request, the way a network round trip would, so that per-request costs show as they would
- * against a remote portal.
+ * against a remote portal. `keepHost` forwards the client's Host header unchanged (SigV4-signed
+ * requests to the demo S3 front need it).
  */
-export async function startLatencyProxy(target: string, latencyMs: number): Promise<LatencyProxy> {
+export async function startLatencyProxy(target: string, latencyMs: number, options: { keepHost?: boolean } = {}): Promise<LatencyProxy> {
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   let requests = 0;
@@ -32,7 +33,8 @@ export async function startLatencyProxy(target: string, latencyMs: number): Prom
     setTimeout(() => forward(incoming, outgoing), latencyMs);
   };
   const forward = (incoming: http.IncomingMessage, outgoing: http.ServerResponse) => {
-    const headers = { ...incoming.headers, host: upstream.host };
+    // Signed S3 requests cover the Host header, so a proxy in front of a signature-checking server must pass it on as the client sent it.
+    const headers = options.keepHost ? incoming.headers : { ...incoming.headers, host: upstream.host };
     const started = performance.now();
     const proxied = http.request(
       { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers, agent },
