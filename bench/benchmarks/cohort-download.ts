@@ -6,6 +6,7 @@ import { COHORT_INCLUDES, COHORT_ROOT, cohortLabels } from "../core/cohort-bucke
 import { COHORT_BUCKET, cohortServer } from "../core/cohort-server.js";
 import type { LatencyProxy } from "../core/latency-proxy.js";
 import { BENCH_ROOT, REPO_ROOT, runProgram, type ProgramRun } from "../core/process.js";
+import { tally } from "../core/checks.js";
 import { timeSide, type SideResult } from "../core/sides.js";
 import { ratioOf } from "../core/stats.js";
 import type { ComparisonRow } from "../core/types.js";
@@ -27,27 +28,9 @@ const TOOL_NAMES: Record<Tool, string> = {
   boto3: "boto3 TransferManager (list, fnmatch, download; no checksum check)",
 };
 
-/** Files and bytes below `dir` (part files and sidecars counted too, so that leftovers show). */
-function tally(dir: string): { files: number; bytes: number } {
-  let files = 0;
-  let bytes = 0;
-  const visit = (folder: string) => {
-    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
-      const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) visit(full);
-      else {
-        files++;
-        bytes += fs.statSync(full).size;
-      }
-    }
-  };
-  if (fs.existsSync(dir)) visit(dir);
-  return { files, bytes };
-}
-
 /** Every file of the plan is in `dest` with its MD5, and nothing else: checked after each run, outside the timing. */
 function checkCopy(tool: Tool, dest: string, plan: DownloadPlan): void {
-  const got = tally(dest);
+  const got = tally(dest, { leftovers: true });
   if (got.files !== plan.totals.files || got.bytes !== plan.totals.bytes) throw new Error(`${tool} left ${got.files} files / ${got.bytes} bytes; the plan has ${plan.totals.files} / ${plan.totals.bytes}`);
   for (const file of plan.files) {
     const md5 = createHash("md5").update(fs.readFileSync(path.join(dest, file.key))).digest("hex");

@@ -6,6 +6,7 @@ import type { Benchmark, BenchContext, BenchmarkResult } from "../core/context.j
 import { compileWorkers, runProgram, runPythonAnchor, runWorker } from "../core/process.js";
 import { BenchS3, startBenchS3 } from "../core/s3-bench-server.js";
 import type { SeededSet, S3Target } from "../core/s3-seed.js";
+import { tally } from "../core/checks.js";
 import { SideResult, timeSide } from "../core/sides.js";
 import { median, ratioOf, scalingOf } from "../core/stats.js";
 import type { ComparisonRow, ScalePoint, ScalingRow } from "../core/types.js";
@@ -34,24 +35,6 @@ function planSeries(quick: boolean) {
 }
 
 const describeSet = (set: SeededSet) => `${set.files} x ${set.bytesEach >= MiB ? `${set.bytesEach / MiB} MiB` : `${set.bytesEach / 1024} KiB`}`;
-
-/** Counts the files under `dir` and their bytes. */
-function tally(dir: string): { files: number; bytes: number } {
-  let files = 0;
-  let bytes = 0;
-  const visit = (folder: string) => {
-    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
-      const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) visit(full);
-      else if (entry.isFile() && !entry.name.endsWith(".part") && !entry.name.endsWith(".json")) {
-        files++;
-        bytes += fs.statSync(full).size;
-      }
-    }
-  };
-  if (fs.existsSync(dir)) visit(dir);
-  return { files, bytes };
-}
 
 type Tool = "neuroportal" | "floor" | "rclone" | "aws" | "boto";
 
