@@ -33,13 +33,17 @@ export class InvalidArgumentError extends NeuroportalError {
   }
 }
 
-/** A path or key would escape the folder it is written to (zip slip, `..` in an S3 key). */
+/**
+ * A path or key from data would escape the folder it belongs in: written outside the target
+ * (zip slip, `..` in an S3 key) or read outside a header's folder (a MetaImage `ElementDataFile`
+ * of `/etc/passwd` or `../..`).
+ */
 export class UnsafePathError extends NeuroportalError {
   readonly path: string;
-  /** `reason` says why when it is not "outside the folder" (e.g. an empty segment that would make two names one file). */
-  constructor(path: string, where: string, reason = `it would land outside ${where}`) {
-    super("E_UNSAFE_PATH", `refusing to write ${JSON.stringify(path)}: ${reason}`, {
-      hint: "the archive or bucket holds an unsafe name; nothing was written for it",
+  /** `reason` says why when it is not "outside the folder" (e.g. an empty segment that would make two names one file); `action` is what was refused. */
+  constructor(path: string, where: string, reason = `it would land outside ${where}`, action: "write" | "read" = "write") {
+    super("E_UNSAFE_PATH", `refusing to ${action} ${JSON.stringify(path)}: ${reason}`, {
+      hint: action === "write" ? "the archive or bucket holds an unsafe name; nothing was written for it" : "the file names a data file elsewhere on this machine; data files must sit in the header's folder — nothing was read",
     });
     this.path = path;
   }

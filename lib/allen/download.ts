@@ -11,6 +11,8 @@ import { fetchArchive, type ArchiveOptions } from "./fetch-archive.js";
 import { parseMetaImageHeader, voxelBytes } from "./mhd.js";
 import { query } from "./query.js";
 import { downloadLinkUrl, gridDataUrl, referenceSpaceUrl } from "./rma.js";
+import { checkArchive } from "./option-rules.js";
+import { checkArgument, describeValue, text } from "../core/validate.js";
 
 /** Options of {@link downloadGridFile} and {@link downloadAtlasVolume}: the archive options plus the API to ask. */
 export interface ApiArchiveOptions extends ArchiveOptions {
@@ -55,6 +57,8 @@ export interface AtlasDownloadOptions extends ApiArchiveOptions {
  * `LocalWriteError` before the download starts. Returns the paths written.
  */
 export async function downloadAndExtract(url: string, outDir: string, options: ExtractOptions = {}): Promise<string[]> {
+  checkArgument(url, text(true), "archive URL", "downloadAndExtract()");
+  checkArchive(outDir, options, "downloadAndExtract()");
   assertWritableFolder(outDir);
   const http = options.http ?? {};
   const attempt = async () => extractArchive(await fetchArchive(url, options), outDir, { members: options.members, source: url });
@@ -92,7 +96,8 @@ export async function extractArchive(archive: Uint8Array, outDir: string, option
  * `energy.mhd` and `energy.raw` into `outDir`. Returns the paths written.
  */
 export async function downloadGridFile(dataSetId: number, outDir: string, options: GridDownloadOptions = {}): Promise<string[]> {
-  if (!Number.isInteger(dataSetId) || dataSetId <= 0) throw new InvalidArgumentError(`the data set id must be a positive whole number, not ${dataSetId}`);
+  if (!Number.isSafeInteger(dataSetId) || dataSetId <= 0) throw new InvalidArgumentError(`the data set id must be a positive whole number, not ${describeValue(dataSetId)}`);
+  checkArchive(outDir, options, "downloadGridFile()");
   const url = gridDataUrl(options.api ?? DEFAULT_API, dataSetId, options.include);
   const members = options.members ?? (options.include?.length ? options.include.flatMap((v) => [`${v}.mhd`, `${v}.raw`]) : ["energy.mhd", "energy.raw"]);
   return downloadAndExtract(url, outDir, { ...options, members });
@@ -104,6 +109,7 @@ export async function downloadGridFile(dataSetId: number, outDir: string, option
  * `atlasVolume/atlasVolume.mhd` and `.raw` into `outDir`. Returns the paths written.
  */
 export async function downloadAtlasVolume(outDir: string, options: AtlasDownloadOptions = {}): Promise<string[]> {
+  checkArchive(outDir, options, "downloadAtlasVolume()");
   const api = options.api ?? DEFAULT_API;
   const pattern = options.pattern ?? ATLAS_VOLUME_PATTERN;
   const url = referenceSpaceUrl(api, options.referenceSpaceId ?? REFERENCE_SPACE_ID, pattern);

@@ -29,11 +29,11 @@ export async function fetchArchive(url: string, options: ArchiveOptions = {}): P
   const policy = toRetryPolicy(http.retry);
   const transport = transportFor(options.fetch);
   const attempt = async () => {
-    const response = await send(url, { headers: http.headers, timeoutMs: http.timeoutMs, signal: http.signal, transport });
+    const response = await send(url, { headers: http.headers, timeoutMs: http.timeoutMs, totalTimeoutMs: http.totalTimeoutMs, signal: http.signal, transport });
     const totalBytes = declaredLength(response.headers);
     options.onProgress?.({ url, bytes: 0, totalBytes });
     const onChunk = options.onProgress && ((bytes: number) => options.onProgress!({ url, bytes, totalBytes }));
-    return readBody(response.body, { location: url, idleTimeoutMs: http.idleTimeoutMs, signal: http.signal, headers: response.headers, onChunk });
+    return readBody(response.body, { location: url, idleTimeoutMs: http.idleTimeoutMs, maxBytes: http.maxBodyBytes, signal: http.signal, headers: response.headers, onChunk });
   };
   return withRetry(attempt, { policy, isRetryable: (error) => isRetryable(error, policy), signal: http.signal, onRetry: http.onRetry });
 }

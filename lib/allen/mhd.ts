@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MetaImageError, VolumeSizeError } from "./errors.js";
+import { UnsafePathError } from "../errors.js";
+import { checkArgument, text } from "../core/validate.js";
 
 /** MetaImage element types this reader understands, with their typed-array constructors. */
 export const ELEMENT_TYPES = {
@@ -88,6 +90,7 @@ export function parseMetaImageHeader(text: string, file = "header"): MetaImageHe
   if (!/^(true|false)$/i.test(order)) throw new MetaImageError(`the byte order flag is ${order}, not True or False`, file);
   const dataFile = need("ElementDataFile");
   if (dataFile === "LIST" || /%\d*d/.test(dataFile)) throw new MetaImageError(`ElementDataFile = ${dataFile} (one file per slice) is not supported`, file, "use a volume stored in one .raw file");
+  if (dataFile !== "LOCAL" && !isPlainFileName(dataFile)) throw new UnsafePathError(dataFile, `the folder of ${file}`, `it would be read from outside the folder of ${file}`, "read");
   const headerSize = fields.HeaderSize === undefined ? 0 : Number(fields.HeaderSize);
   if (!Number.isInteger(headerSize) || headerSize < -1) throw new MetaImageError(`HeaderSize = ${fields.HeaderSize} is not valid`, file);
   const spacing = fields.ElementSpacing !== undefined ? numbers("ElementSpacing", ndims) : numbers("ElementSize", ndims, 1);
@@ -101,7 +104,8 @@ export function parseMetaImageHeader(text: string, file = "header"): MetaImageHe
  * bytes (after HeaderSize) or {@link VolumeSizeError} is raised.
  */
 export async function readVolume(mhdPath: string): Promise<Volume> {
-  const headerBytes = await fs.promises.readFile(mhdPath);
+  checkArgument(mhdPath, text(true), "path of the .mhd file", "readVolume()");
+  const headerBytes = await readHeaderFile(mhdPath);
   const header = parseMetaImageHeader(headerBytes.toString("latin1"), mhdPath);
   if (header.dims.length !== 3) throw new MetaImageError(`NDims = ${header.dims.length}; readVolume reads 3-D volumes`, mhdPath);
   const dataPath = header.dataFile === "LOCAL" ? mhdPath : path.resolve(path.dirname(mhdPath), header.dataFile);
@@ -144,6 +148,26 @@ export function decodeVoxels(bytes: Uint8Array, header: Pick<MetaImageHeader, "e
     for (let i = 0; i < copy.length; i += size) copy.subarray(i, i + size).reverse();
   }
   return new array(copy.buffer, 0, copy.length / size);
+}
+
+/**
+ * A data file name that stays beside its header: one plain name, no folder part, no `..`, not
+ * absolute (with `/` or `\`, a drive letter or a NUL byte). MetaImage allows relative paths,
+ * but a file from the network decides them, so only the plain form is read.
+ */
+export function isPlainFileName(name: string): boolean {
+  return name !== "." && name !== ".." && !/[/\\\0]/.test(name) && !/^[A-Za-z]:/.test(name);
+}
+
+/** The header file's bytes; a missing file, a folder in its place or an unreadable file raise {@link MetaImageError} naming it. */
+async function readHeaderFile(mhdPath: string): Promise<Buffer> {
+  try {
+    return await fs.promises.readFile(mhdPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    const problem = code === "ENOENT" ? "there is no such file" : code === "EISDIR" ? "it is a folder, not a .mhd file" : code === "EACCES" ? "permission denied" : `it cannot be read (${code || (error as Error).message})`;
+    throw new MetaImageError(problem, mhdPath, "give the path of the .mhd header (the .raw data file must sit beside it)");
+  }
 }
 
 function isTrue(value: string | undefined): boolean {

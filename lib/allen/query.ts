@@ -1,5 +1,4 @@
 import type { DataFrame } from "danfojs-node";
-import { InvalidArgumentError } from "../errors.js";
 import { HttpError } from "../http/errors.js";
 import { request, type HttpOptions } from "../http/request.js";
 import type { FetchLike } from "../http/transport.js";
@@ -9,6 +8,8 @@ import { DEFAULT_PAGE_ROWS } from "./constants.js";
 import { fromEnvelopeJson, RmaPage } from "./envelope.js";
 import { RmaError } from "./errors.js";
 import { pageUrl, PagingStyle } from "./rma.js";
+import { checkQuery } from "./option-rules.js";
+import { checkArgument, record, textList } from "../core/validate.js";
 
 /** One RMA row as the API sends it. */
 export type RmaRow = Record<string, unknown>;
@@ -86,7 +87,7 @@ const ERROR_STATUSES = [400, 404, 422];
 
 /** Fetches and checks one page. */
 export async function fetchPage(url: string, http: HttpOptions = {}, fetch?: FetchLike): Promise<RmaPage<RmaRow>> {
-  const response = await request(url, { ...http, fetch, headers: { accept: "application/json", ...http.headers }, acceptStatus: ERROR_STATUSES });
+  const response = await request(url, { ...http, fetch, headers: { accept: "application/json", ...http.headers }, acceptStatus: ERROR_STATUSES, retryHtml: true, expected: "an RMA answer (JSON)" });
   const text = response.body.toString("utf8");
   if (response.status >= 400 && !text.trimStart().startsWith("{")) {
     throw new HttpError(response.status, "GET", url, text.slice(0, 300), "check the model name, criteria and ids in the URL");
@@ -106,12 +107,9 @@ interface Pending {
 
 /** The pages of a query, in order, each as the rows it brought (see {@link rows}, which this drives). */
 async function* pages(url: string, options: QueryOptions = {}): AsyncGenerator<RmaRow[], PagingSummary, undefined> {
+  checkQuery(url, options, "allen query");
   const numRows = options.numRows ?? DEFAULT_PAGE_ROWS;
-  if (!Number.isSafeInteger(numRows) || numRows <= 0) throw new InvalidArgumentError(`numRows must be a positive whole number, not ${numRows}`);
   const concurrency = options.concurrency ?? DEFAULT_PAGE_CONCURRENCY;
-  if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > MAX_PAGE_CONCURRENCY) {
-    throw new InvalidArgumentError(`concurrency must be a whole number from 1 to ${MAX_PAGE_CONCURRENCY}, not ${concurrency}`);
-  }
   const style = options.paging ?? "auto";
   const outer = options.http?.signal;
   outer?.throwIfAborted();
@@ -243,6 +241,8 @@ export async function query(url: string, options: QueryOptions = {}): Promise<Rm
  * nested objects become JSON text).
  */
 export async function queryFrame(url: string, columns: readonly string[], types: ColumnTypes = {}, options: QueryOptions = {}): Promise<DataFrame> {
+  checkArgument(columns, textList, "column list", "queryFrame()");
+  checkArgument(types, record, "column types", "queryFrame()");
   const records = await query(url, options);
   const flat = records.map((record) => Object.fromEntries(columns.map((column) => [column, flatten(record[column])])));
   return fromRecords(flat, columns, types);

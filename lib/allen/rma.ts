@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "../errors.js";
+import { toServiceBase } from "../http/url.js";
 import { ATLAS_VOLUME_PATTERN, DEFAULT_API, REFERENCE_SPACE_ID } from "./constants.js";
 
 /**
@@ -31,16 +32,9 @@ export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
 }
 
-/** A base URL with its trailing slash, validated. */
+/** A base URL with its trailing slash, validated: http(s), no user info, no query, no `#fragment`. */
 export function apiBase(api: string = DEFAULT_API): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(api);
-  } catch {
-    throw new InvalidArgumentError(`the API base ${JSON.stringify(api)} is not a URL`, `use e.g. ${DEFAULT_API}`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new InvalidArgumentError(`the API base ${JSON.stringify(api)} is not an http(s) URL`, `use e.g. ${DEFAULT_API}`);
-  return api.endsWith("/") ? api : `${api}/`;
+  return toServiceBase(api, "the Allen API base", DEFAULT_API).href;
 }
 
 /** Builds `<api>api/v2/data/<Model>/query.json?criteria=...&include=...` (brackets left literal, as the Allen examples write them). */
@@ -82,6 +76,7 @@ export function isNormalizedQuery(url: string): boolean {
  * `numRows`, written in the given style. Pure; the rest of the URL is kept byte for byte.
  */
 export function pageUrl(url: string, startRow: number, numRows: number, style: PagingStyle = "auto"): string {
+  url = withoutFragment(url);
   const resolved = style === "auto" ? (isNormalizedQuery(url) ? "rma-options" : "snake") : style;
   if (resolved === "rma-options") {
     if (!isNormalizedQuery(url)) throw new InvalidArgumentError("rma::options paging needs a normalized query (criteria=model::...)", "use paging \"snake\" for Model/query.json URLs");
@@ -112,6 +107,12 @@ function withRmaOptions(url: string, startRow: number, numRows: number): string 
   const index = parts.findIndex((part) => /^(criteria|q)=/.test(part) && /model(::|%3A%3A)/i.test(part));
   parts[index] = `${parts[index]},rma::options${bounds}`;
   return `${head}?${parts.join("&")}`;
+}
+
+/** `url` without its `#fragment`, which is never sent to a server (paging must land in the query, not after it). */
+export function withoutFragment(url: string): string {
+  const at = url.indexOf("#");
+  return at < 0 ? url : url.slice(0, at);
 }
 
 function splitQuery(url: string): [string, string | undefined] {

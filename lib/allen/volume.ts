@@ -1,6 +1,19 @@
 import { InvalidArgumentError } from "../errors.js";
 import type { Volume } from "./mhd.js";
+import { checkArgument, checkOptions, type Rule } from "../core/validate.js";
 
+const hasVoxels = (v: unknown) => typeof v === "object" && v !== null && ArrayBuffer.isView((v as Volume).data);
+/** A volume as `readVolume` returns it: three positive dims and a typed array of their product's length. */
+const volumeRule: Rule = {
+  describe: "a volume from readVolume() (dims and data)",
+  test: (v) => {
+    if (!hasVoxels(v)) return false;
+    const dims = (v as Volume).dims;
+    return Array.isArray(dims) && dims.length === 3 && dims.every((d) => Number.isSafeInteger(d) && d > 0) && dims[0] * dims[1] * dims[2] === (v as Volume).data.length;
+  },
+};
+const voxelsRule: Rule = { describe: "a volume from readVolume() (with its data)", test: hasVoxels };
+const noDataRule: Rule = { describe: 'null or "keep"', test: (v) => v === null || v === "keep" };
 /** The value Allen grid files use for voxels without data. */
 export const NO_DATA = -1;
 
@@ -31,6 +44,8 @@ export interface ValueRange {
  * No-data voxels (`-1`) become `null` unless `noData: "keep"`.
  */
 export function slice(volume: Pick<Volume, "dims" | "data">, axis: SliceAxis, index: number, options: SliceOptions = {}): (number | null)[][] {
+  checkArgument(volume, volumeRule, "volume", "slice()");
+  checkOptions(options, "slice()", { noData: noDataRule });
   const [nx, ny, nz] = volume.dims;
   const a = axisLetter(axis);
   const size = a === "x" ? nx : a === "y" ? ny : nz;
@@ -49,6 +64,7 @@ export function slice(volume: Pick<Volume, "dims" | "data">, axis: SliceAxis, in
 
 /** Minimum and maximum over the voxels that hold data (ignoring `-1`), with counts. */
 export function valueRange(volume: Pick<Volume, "data">): ValueRange {
+  checkArgument(volume, voxelsRule, "volume", "valueRange()");
   let min = Infinity;
   let max = -Infinity;
   let count = 0;
@@ -67,6 +83,7 @@ export function valueRange(volume: Pick<Volume, "data">): ValueRange {
 
 /** A float copy of the voxels with `-1` replaced by NaN, so sums and means skip them. */
 export function maskNoData(volume: Pick<Volume, "data">): Float64Array {
+  checkArgument(volume, voxelsRule, "volume", "maskNoData()");
   const out = new Float64Array(volume.data.length);
   for (let i = 0; i < out.length; i++) out[i] = volume.data[i] === NO_DATA ? NaN : volume.data[i];
   return out;
@@ -114,6 +131,8 @@ export interface StructureSummary {
  * structure id.
  */
 export function unionize(values: Pick<Volume, "dims" | "data">, annotation: Pick<Volume, "dims" | "data">): StructureSummary[] {
+  checkArgument(values, volumeRule, "volume", "unionize()");
+  checkArgument(annotation, volumeRule, "annotation", "unionize()");
   if (values.dims.join("x") !== annotation.dims.join("x")) {
     throw new InvalidArgumentError(`the volume (${values.dims.join(" x ")}) and the annotation (${annotation.dims.join(" x ")}) differ in size`, "use the annotation of the same grid (gridAnnotation for 200 µm expression grids)");
   }

@@ -1,5 +1,7 @@
 import { isNeuroportalError } from "../errors.js";
 import { redact } from "../core/redact.js";
+import { observeRetries } from "../core/retry.js";
+import { retryLines } from "../core/retry-notice.js";
 import type { CliIO, Command } from "./command.js";
 import { demoCommand } from "./demo.js";
 import { allenCommand } from "./allen.js";
@@ -37,11 +39,14 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     io.stdout.write(`usage: ${command.usage}\n${command.summary}\n`);
     return 0;
   }
+  const stopNotices = observeRetries(retryLines((_id, line) => io.stderr.write(`${io.isTTY ? "\r\x1b[K" : ""}neuroportal ${name}: ${line}\n`)));
   try {
     return await command.run(rest, io);
   } catch (error) {
     const message = isNeuroportalError(error) ? error.message : redact(error instanceof Error ? error.message : String(error));
     io.stderr.write(`neuroportal ${name}: ${message}\n`);
     return isNeuroportalError(error) && error.code === "E_ARGUMENT" ? 2 : 1;
+  } finally {
+    stopNotices();
   }
 }

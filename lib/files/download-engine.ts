@@ -199,7 +199,7 @@ async function transferToPart(
   const attempt = async () => {
     for (let restarted = false; ; restarted = true) {
       try {
-        const response = await source.open(file, { start: offset > 0 ? offset : undefined, validator: offset > 0 ? file.validator : undefined, signal: options.signal });
+        const response = await source.open(file, { start: offset > 0 ? offset : undefined, validator: offset > 0 ? file.validator : undefined, signal: options.signal, totalTimeoutMs: options.totalTimeoutMs });
         if (offset > 0 && response.status !== 206) restart();
         const location = response.location ?? file.location;
         const base = offset;

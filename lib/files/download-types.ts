@@ -28,6 +28,8 @@ export interface ByteRange {
   start?: number;
   validator?: string;
   signal?: AbortSignal;
+  /** The read's deadline in milliseconds (default the seam's: 5 min plus the body's length at 64 KiB/s). */
+  totalTimeoutMs?: number;
 }
 
 /** An opened read: 206 when the range was honoured, 200 when the whole file comes. */
@@ -119,6 +121,8 @@ export interface TransferOptions {
   retries?: number;
   /** Milliseconds without body data before a transfer counts as stalled and is resumed (default the client's, 60 s). */
   idleTimeoutMs?: number;
+  /** Milliseconds one read may take in all before it is cut and resumed (default the client's, else 5 min plus the body's length at 64 KiB/s). */
+  totalTimeoutMs?: number;
   /** Called before each retry of a file, for logging. */
   onRetry?: (event: RetryEvent) => void;
   /**

@@ -30,7 +30,7 @@ interface Sidecar {
  * without a validator is never resumed: its remote content may have changed.
  */
 export function resumableOffset(files: PartFiles, file: RemoteFile): number {
-  const stat = fs.statSync(files.part, { throwIfNoEntry: false });
+  const stat = fs.lstatSync(files.part, { throwIfNoEntry: false });
   if (!stat?.isFile() || stat.size === 0 || stat.size > file.size || !file.validator) return 0;
   try {
     const sidecar = JSON.parse(fs.readFileSync(files.sidecar, "utf8")) as Sidecar & { etag?: string };
@@ -41,10 +41,11 @@ export function resumableOffset(files: PartFiles, file: RemoteFile): number {
   }
 }
 
-/** Records which remote version the part file belongs to. */
+/** Records which remote version the part file belongs to, in a new file: a link planted under its name is removed, never written through. */
 export function writeSidecar(files: PartFiles, file: RemoteFile): void {
   try {
-    fs.writeFileSync(files.sidecar, `${JSON.stringify({ key: file.key, validator: file.validator, size: file.size })}\n`);
+    fs.rmSync(files.sidecar, { force: true });
+    fs.writeFileSync(files.sidecar, `${JSON.stringify({ key: file.key, validator: file.validator, size: file.size })}\n`, { flag: "wx" });
   } catch (error) {
     throw toLocalWriteError(error, files.sidecar);
   }

@@ -1,4 +1,4 @@
-import { NetworkError, TimeoutError } from "./errors.js";
+import { NetworkError, ResponseTooLargeError, TimeoutError } from "./errors.js";
 import { toTypedError } from "./send.js";
 import type { ResponseBody, ResponseHeaders } from "./transport.js";
 
@@ -8,8 +8,18 @@ export interface BodyReadOptions {
   location: string;
   /** Milliseconds without a chunk before the body counts as stalled (default 60 s). */
   idleTimeoutMs?: number;
+  /**
+   * The most bytes the body may hold (its listed size, or a memory bound): reading stops as soon
+   * as more arrive, with {@link ResponseTooLargeError}; nothing beyond the bound is yielded.
+   */
+  maxBytes?: number;
+  /** Names the bound in the error, e.g. "the listed size" (default "the allowed size"). */
+  maxBytesName?: string;
   signal?: AbortSignal;
 }
+
+/** Default bound of a body held in memory (JSON, XML, listings, archives): 512 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 512 * 1024 * 1024;
 
 /** Default time without body data before a transfer counts as stalled. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
@@ -17,7 +27,9 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 /**
  * The one body reader: yields the chunks of `body`, raising {@link TimeoutError} when no chunk
  * came for `idleTimeoutMs`, the signal's reason when it aborts, and {@link NetworkError} naming
- * the location when the connection drops. One timer per body, refreshed per chunk.
+ * the location when the connection drops, and {@link ResponseTooLargeError} as soon as the body
+ * passes `maxBytes` (the chunk that passes it is not yielded). One timer per body, refreshed
+ * per chunk; the request's deadline (set by `send`) bounds it in all.
  */
 export async function* bodyChunks(body: ResponseBody, options: BodyReadOptions): AsyncGenerator<Uint8Array> {
   const { location, signal } = options;
@@ -31,10 +43,17 @@ export async function* bodyChunks(body: ResponseBody, options: BodyReadOptions):
   if (signal?.aborted) throw signal.reason;
   signal?.addEventListener("abort", onAbort, { once: true });
   const idle = setTimeout(() => stop(new TimeoutError(location, idleTimeoutMs, "idle")), idleTimeoutMs);
+  const maxBytes = options.maxBytes ?? Infinity;
+  let total = 0;
   try {
     for await (const chunk of body) {
       if (failure !== undefined) break;
       idle.refresh();
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        stop(new ResponseTooLargeError(location, maxBytes, options.maxBytesName));
+        break;
+      }
       yield chunk;
     }
   } catch (error) {
@@ -49,9 +68,18 @@ export async function* bodyChunks(body: ResponseBody, options: BodyReadOptions):
 /**
  * Reads a whole body into memory through {@link bodyChunks}, calling `onChunk` after each
  * chunk. When `headers` declare a Content-Length (and no content coding), a shorter or longer
- * body raises {@link NetworkError}: the connection was cut.
+ * body raises {@link NetworkError}: the connection was cut. The body is bounded by `maxBytes`
+ * (default {@link DEFAULT_MAX_BODY_BYTES}, counted after decompression): a larger declared
+ * length is refused before reading, a larger body when the bound is passed.
  */
 export async function readBody(body: ResponseBody, options: BodyReadOptions & { headers?: ResponseHeaders; onChunk?: (bytes: number) => void }): Promise<Buffer> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const announced = declaredLength(options.headers);
+  if (announced !== undefined && announced > maxBytes) {
+    body.destroy();
+    throw new ResponseTooLargeError(options.location, maxBytes, options.maxBytesName);
+  }
+  options = { ...options, maxBytes };
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of bodyChunks(body, options)) {

@@ -28,15 +28,45 @@ export class NetworkError extends NeuroportalError {
   }
 }
 
-/** The server did not answer (or stopped sending) within the configured time. */
+const TIMEOUT_TEXT = {
+  connect: (ms: number) => `no response from the server for ${ms} ms`,
+  idle: (ms: number) => `no data from the server for ${ms} ms`,
+  total: (ms: number) => `the request was still not complete after ${ms} ms (its deadline)`,
+} as const;
+const TIMEOUT_OPTION = { connect: "timeoutMs", idle: "idleTimeoutMs", total: "totalTimeoutMs" } as const;
+
+/**
+ * The server did not answer (`connect`: no headers within `timeoutMs`), stopped sending
+ * (`idle`: no body data for `idleTimeoutMs`) or sent too slowly (`total`: the whole request
+ * took longer than its deadline, `totalTimeoutMs`).
+ */
 export class TimeoutError extends NeuroportalError {
   readonly timeoutMs: number;
+  readonly phase: "connect" | "idle" | "total";
   constructor(url: string, timeoutMs: number, phase: "connect" | "idle" | "total") {
-    super("E_TIMEOUT", `no ${phase === "connect" ? "response" : "data"} from the server for ${timeoutMs} ms`, {
+    super("E_TIMEOUT", TIMEOUT_TEXT[phase](timeoutMs), {
       url,
-      hint: "the server may be overloaded; retry later or raise the timeout option",
+      hint: `the server may be overloaded or the network slow; retry later or raise the ${TIMEOUT_OPTION[phase]} option`,
     });
     this.timeoutMs = timeoutMs;
+    this.phase = phase;
+  }
+}
+
+/**
+ * A response body was larger than allowed: longer than its declared or listed size, or than
+ * the `maxBodyBytes` bound of a body held in memory (a decompression bomb, a runaway stream).
+ * Reading stopped at the bound; nothing of it was kept.
+ */
+export class ResponseTooLargeError extends NeuroportalError {
+  /** The bound in bytes. */
+  readonly limitBytes: number;
+  constructor(url: string, limitBytes: number, what = "the allowed size") {
+    super("E_TOO_LARGE", `the response is larger than ${what} (${limitBytes} bytes); reading stopped there`, {
+      url,
+      hint: "the server sent more than it announced or more than fits in memory; nothing of it was kept — check the URL, or raise maxBodyBytes if the body is genuinely this large",
+    });
+    this.limitBytes = limitBytes;
   }
 }
 
@@ -64,5 +94,6 @@ export class UnexpectedContentError extends NeuroportalError {
 
 export const isHttpError = (e: unknown): e is HttpError => e instanceof HttpError;
 export const isNetworkError = (e: unknown): e is NetworkError => e instanceof NetworkError;
+export const isResponseTooLargeError = (e: unknown): e is ResponseTooLargeError => e instanceof ResponseTooLargeError;
 export const isTimeoutError = (e: unknown): e is TimeoutError => e instanceof TimeoutError;
 export const isUnexpectedContentError = (e: unknown): e is UnexpectedContentError => e instanceof UnexpectedContentError;

@@ -11,6 +11,10 @@ export interface HttpOptions {
   timeoutMs?: number;
   /** Milliseconds without body data before giving up (default 60 s). */
   idleTimeoutMs?: number;
+  /** Milliseconds one request may take in all, headers and body (default 5 min; larger for big downloads); a trickling body is cut there. */
+  totalTimeoutMs?: number;
+  /** The most bytes a body held in memory may have, counted after decompression (default 512 MiB). */
+  maxBodyBytes?: number;
   /** Retry policy for idempotent requests (missing fields from `DEFAULT_RETRY`); `false` never retries; other requests are never retried. */
   retry?: Partial<RetryPolicy> | false;
   signal?: AbortSignal;
@@ -62,15 +66,16 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
   const policy = retrySafe ? toRetryPolicy(options.retry) : NO_RETRY;
   const transport = transportFor(options.fetch, options.transport);
   const attempt = async (): Promise<BufferedResponse> => {
-    const response = await send(url, { method, headers: options.headers, body: options.body, timeoutMs: options.timeoutMs, signal: options.signal, acceptStatus: options.acceptStatus, transport });
+    const response = await send(url, { method, headers: options.headers, body: options.body, timeoutMs: options.timeoutMs, totalTimeoutMs: options.totalTimeoutMs, signal: options.signal, acceptStatus: options.acceptStatus, transport });
     const bodiless = method === "HEAD" || response.status === 204 || response.status === 304;
-    const body = await readBody(response.body, { location, idleTimeoutMs: options.idleTimeoutMs, signal: options.signal, headers: bodiless ? undefined : response.headers }).catch((error: unknown) => {
+    const read = { location, idleTimeoutMs: options.idleTimeoutMs, maxBytes: options.maxBodyBytes, signal: options.signal, headers: bodiless ? undefined : response.headers };
+    const body = await readBody(response.body, read).catch((error: unknown) => {
       throw options.signal?.aborted ? toTypedError(error, location, method) : error;
     });
     if (options.retryHtml && response.status < 300 && isTransientHtml(body)) {
       throw new UnexpectedContentError(options.expected ?? "data", "html", location, body.subarray(0, 120).toString("utf8"), undefined, {
         transient: true,
-        retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
+        retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), response.headers.get("date")),
       });
     }
     return { url: location, status: response.status, headers: response.headers, body };

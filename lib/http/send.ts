@@ -2,6 +2,7 @@ import { NeuroportalError } from "../errors.js";
 import { displayUrl } from "../core/redact.js";
 import { parseRetryAfter } from "../core/retry.js";
 import { HttpError, NetworkError, TimeoutError } from "./errors.js";
+import { DEFAULT_TOTAL_TIMEOUT_MS, defaultTotalTimeoutMs, withDeadline } from "./deadline.js";
 import { defaultTransport, type Transport, type TransportResponse } from "./transport.js";
 import { assertNoUserInfo } from "./url.js";
 
@@ -14,6 +15,12 @@ export interface SendOptions {
   body?: string | Uint8Array;
   /** Milliseconds to wait for the response headers (default 30 s); then {@link TimeoutError}. */
   timeoutMs?: number;
+  /**
+   * Milliseconds the whole request may take, headers and body; the body is cut there with
+   * {@link TimeoutError} (`phase: "total"`), however steadily it trickles. Default 5 min, plus
+   * the declared Content-Length at 64 KiB/s (large files get time to arrive on slow links).
+   */
+  totalTimeoutMs?: number;
   signal?: AbortSignal;
   /** Statuses returned instead of raising {@link HttpError} (e.g. 401 for session handling); `"any"` returns every answer. */
   acceptStatus?: readonly number[] | "any";
@@ -46,8 +53,11 @@ export async function send(url: string | URL, options: SendOptions = {}): Promis
   const onAbort = () => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener("abort", onAbort, { once: true });
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const timer = setTimeout(() => controller.abort(new TimeoutError(location, timeoutMs, "connect")), timeoutMs);
+  const started = Date.now();
+  let totalTimeoutMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+  const connectMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = connectMs <= totalTimeoutMs ? new TimeoutError(location, connectMs, "connect") : new TimeoutError(location, totalTimeoutMs, "total");
+  const timer = setTimeout(() => controller.abort(timeout), Math.min(connectMs, totalTimeoutMs));
   let response: TransportResponse;
   try {
     response = await (options.transport ?? defaultTransport.send)({
@@ -68,9 +78,11 @@ export async function send(url: string | URL, options: SendOptions = {}): Promis
   const accepted = options.acceptStatus === "any" || (response.status >= 200 && response.status < 300) || options.acceptStatus?.includes(response.status);
   if (!accepted) {
     const snippet = await snippetOf(response);
-    throw new HttpError(response.status, method, location, snippet, hintForStatus(response.status), parseRetryAfter(response.headers.get("retry-after")));
+    throw new HttpError(response.status, method, location, snippet, hintForStatus(response.status), parseRetryAfter(response.headers.get("retry-after"), response.headers.get("date")));
   }
-  return response;
+  if (method === "HEAD" || response.status === 204 || response.status === 304) return response;
+  if (options.totalTimeoutMs === undefined) totalTimeoutMs = defaultTotalTimeoutMs(Number(response.headers.get("content-length")) || 0);
+  return { ...response, body: withDeadline(response.body, started + totalTimeoutMs, location, totalTimeoutMs) };
 }
 
 /** The start of an error body (300 characters), read within a short bound; empty when it does not come. */
@@ -114,6 +126,7 @@ export function toTypedError(error: unknown, location: string, method: string, p
   const code = err?.code ?? err?.cause?.code;
   const detail = err?.cause?.message ?? err?.message ?? String(error);
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new NetworkError(`cannot resolve the host of ${displayUrl(location)}`, location, undefined, "check the server address and your network");
+  if (code === "HPE_HEADER_OVERFLOW") return new NetworkError(`the server sent response headers larger than this client accepts (16 KiB) for ${displayUrl(location)}`, location, undefined, "the server or a proxy in front of it is misbehaving; try again later or report it");
   if (code === "ECONNREFUSED") return new NetworkError(`nothing is listening at ${displayUrl(location)}`, location, undefined, "is the server (or `neuroportal demo`) running on that port?");
   if (phase === "body" || (code !== undefined && DROPPED.has(code)) || err?.message === "aborted" || err?.message === "terminated") {
     const what = phase === "body" ? `while reading ${displayUrl(location)}` : `before ${displayUrl(location)} answered`;

@@ -2,6 +2,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import { pipeline, Readable } from "node:stream";
 import * as zlib from "node:zlib";
+import { HttpError } from "./errors.js";
 
 /**
  * A `fetch` function as the WHATWG standard defines it: `globalThis.fetch`, undici's, one that
@@ -47,12 +48,26 @@ export interface TransportResponse {
 /** Sends one request: the replaceable bottom of the seam. */
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
 
-/** A transport over a `fetch` function (the user's, or the global one). */
+/**
+ * A transport over a `fetch` function (the user's, or the global one). Redirects are followed
+ * here, by the same rule as the default transport (see {@link redirected}), not by the `fetch`.
+ */
 export function fetchTransport(fetchImpl: FetchLike): Transport {
   return async (request) => {
-    const { host: _host, ...headers } = request.headers;
-    const response = await fetchImpl(request.url, { method: request.method, headers, body: request.body, signal: request.signal, redirect: request.followRedirects === false ? "manual" : "follow" });
-    return { status: response.status, url: response.url || request.url, headers: response.headers, body: webBody(response.body) };
+    let current = request;
+    for (let redirects = 0; ; redirects++) {
+      const { host: _host, ...headers } = current.headers;
+      const response = await fetchImpl(current.url, { method: current.method, headers, body: current.body, signal: current.signal, redirect: "manual" });
+      const location = response.headers.get("location");
+      if (REDIRECTS.has(response.status) && location && current.followRedirects !== false) {
+        response.body?.cancel().catch(() => undefined);
+        if (redirects >= MAX_REDIRECTS) throw new TypeError(`more than ${MAX_REDIRECTS} redirects`);
+        const from = new URL(current.url);
+        current = redirected(current, from, new URL(location, from), response.status);
+        continue;
+      }
+      return { status: response.status, url: response.url || current.url, headers: response.headers, body: webBody(response.body) };
+    }
   };
 }
 
@@ -148,14 +163,25 @@ export class NodeTransport {
   }
 }
 
-/** The next request of a redirect, as fetch makes it: 303 (and 301/302 after a POST) turns into a GET without body; credentials stay with their origin. */
-function redirected(request: TransportRequest, from: URL, to: URL, status: number): TransportRequest {
+/** Headers that carry credentials: never sent to another origin after a redirect. */
+const CREDENTIAL_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "x-amz-security-token", "host"]);
+
+/**
+ * The next request of a redirect, as fetch makes it: 303 (and 301/302 after a POST) turns into
+ * a GET without body; credentials (Authorization, cookies, S3 session tokens) stay with their
+ * origin. A redirect from https to plain http, or to anything but http(s), is refused with
+ * {@link HttpError} carrying the redirect's status (not retried).
+ */
+export function redirected(request: TransportRequest, from: URL, to: URL, status: number): TransportRequest {
+  if ((to.protocol !== "http:" && to.protocol !== "https:") || (from.protocol === "https:" && to.protocol === "http:")) {
+    throw new HttpError(status, request.method, from.href, `redirect to ${to.protocol}//${to.host}${to.pathname} refused`, "the server redirected away from https (or to another protocol); nothing was sent there — check the address");
+  }
   const toGet = status === 303 ? request.method !== "HEAD" : (status === 301 || status === 302) && request.method === "POST";
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     const lower = name.toLowerCase();
     if (toGet && (lower === "content-type" || lower === "content-length")) continue;
-    if (to.origin !== from.origin && (lower === "authorization" || lower === "cookie" || lower === "host")) continue;
+    if (to.origin !== from.origin && CREDENTIAL_HEADERS.has(lower)) continue;
     headers[name] = value;
   }
   return { ...request, url: to.href, method: toGet ? "GET" : request.method, body: toGet ? undefined : request.body, headers };

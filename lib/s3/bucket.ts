@@ -20,6 +20,8 @@ import { NodeTransport, transportFor, type ResponseBody } from "../http/transpor
 import { ObjectReader } from "./object-reader.js";
 import { localPathFor } from "./paths.js";
 import { mapLimit, Slots } from "../core/pool.js";
+import { checkArgument, checkOptions, either, text, textList } from "../core/validate.js";
+import { DOWNLOAD_OPTION_RULES, LIST_OPTION_RULES, WALK_OPTION_RULES } from "./option-rules.js";
 
 /** Options of listings. */
 export interface ListOptions {
@@ -51,6 +53,7 @@ export class Bucket {
   /** False for anonymous access (unsigned requests). */
   private readonly signed: boolean;
   private readonly idleTimeoutMs: number;
+  private readonly totalTimeoutMs?: number;
   private readonly policy: RetryPolicy;
   private readonly onRetry?: (event: RetryEvent) => void;
   private readonly reader: ObjectReader;
@@ -58,6 +61,7 @@ export class Bucket {
   private readonly connections?: NodeTransport;
 
   constructor(name: string, options: BucketOptions = {}) {
+    checkArgument(name, text(true), "bucket name", "s3.bucket()");
     if (!name || name.includes("/")) throw new InvalidArgumentError(`${JSON.stringify(name)} is not a bucket name`, "pass the bucket name alone, e.g. hcp-openaccess");
     quietNodeVersionWarning();
     this.name = name;
@@ -65,6 +69,7 @@ export class Bucket {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.signed = !options.anonymous;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.totalTimeoutMs = options.totalTimeoutMs;
     this.policy = toBucketRetryPolicy(options);
     this.onRetry = options.onRetry;
     this.connections = options.fetch ? undefined : new NodeTransport();
@@ -78,6 +83,7 @@ export class Bucket {
       forcePathStyle: config.forcePathStyle ?? false,
       timeoutMs: this.timeoutMs,
       idleTimeoutMs: this.idleTimeoutMs,
+      totalTimeoutMs: this.totalTimeoutMs,
       transport,
       signed: this.signed,
     });
@@ -91,6 +97,8 @@ export class Bucket {
    * the real key, so keys with spaces, `+`, `%`, control characters or non-ASCII come back as stored.
    */
   async *iterate(prefix = "", options: ListOptions = {}): AsyncGenerator<S3Entry> {
+    checkArgument(prefix, text(), "prefix", "s3 listing");
+    checkOptions(options, "s3 listing", LIST_OPTION_RULES);
     let token: string | undefined;
     do {
       const request = { Bucket: this.name, Prefix: prefix || undefined, Delimiter: options.delimiter || undefined, ContinuationToken: token, MaxKeys: options.pageSize, EncodingType: "url" as const };
@@ -126,6 +134,8 @@ export class Bucket {
    * fanning out over the common prefixes, at most `concurrency` listings at once. Sorted by key.
    */
   async walkEntries(prefix = "", options: WalkOptions = {}): Promise<S3Entry[]> {
+    checkArgument(prefix, text(), "prefix", "walk()");
+    checkOptions(options, "walk()", WALK_OPTION_RULES);
     const slots = new Slots(options.concurrency ?? 8);
     const objects: S3Entry[] = [];
     let failed = false;
@@ -152,6 +162,7 @@ export class Bucket {
 
   /** Size, ETag and date of one key. */
   async head(key: string, signal?: AbortSignal): Promise<S3Entry> {
+    checkArgument(key, text(true), "key", "head()");
     this.assertAddressable(key);
     const head = await this.retrying(() => this.call(() => this.client.send(new (sdk().HeadObjectCommand)({ Bucket: this.name, Key: key }), { abortSignal: signal }), key), isWorthAskingAgain, signal);
     return { key, size: Number(head.ContentLength ?? 0), lastModified: head.LastModified, etag: unquote(head.ETag), isPrefix: false };
@@ -164,11 +175,13 @@ export class Bucket {
    * as `NetworkError`, `TimeoutError` or `IntegrityError` naming the key.
    */
   async getText(key: string, signal?: AbortSignal): Promise<string> {
+    checkArgument(key, text(true), "key", "getText()");
     return this.readSmall(key, (text) => text, signal);
   }
 
   /** The files listed in the `.xdlm/*.json` manifests of a subject folder (e.g. `q1/100307/`). */
   async manifestEntries(subjectPrefix: string, signal?: AbortSignal): Promise<ManifestEntry[]> {
+    checkArgument(subjectPrefix, text(true), "subject prefix", "manifest()");
     const folder = `${subjectPrefix.replace(/\/?$/, "/")}.xdlm/`;
     const keys = (await this.entries(folder, { signal })).map((entry) => entry.key).filter((key) => MANIFEST_KEY.test(key));
     return this.readManifests(keys, signal);
@@ -186,6 +199,9 @@ export class Bucket {
    * Keys that would land outside `dir` are refused (UnsafePathError) and reported as failed.
    */
   async download(what: string | readonly string[], dir: string, options: DownloadOptions = {}): Promise<DownloadSummary> {
+    checkArgument(what, either(text(), textList), "prefix or list of keys", "download()");
+    checkArgument(dir, text(true), "target folder", "download()");
+    checkOptions(options, "download()", DOWNLOAD_OPTION_RULES);
     if (!dir) throw new InvalidArgumentError("download needs a target folder", "pass a folder such as data/");
     if (typeof what !== "string") for (const key of what) localPathFor(dir, key);
     assertWritableFolder(dir);
@@ -198,7 +214,7 @@ export class Bucket {
       });
     }
     const checksums = options.verify === false ? new Map<string, string>() : await this.checksumsFor(typeof what === "string" ? [what] : what, objects, options.signal);
-    return downloadObjects(objects, dir, this.getter(), checksums, { idleTimeoutMs: this.idleTimeoutMs, onRetry: this.onRetry, ...options, retryPolicy: this.policy, bucket: this.name });
+    return downloadObjects(objects, dir, this.getter(), checksums, { idleTimeoutMs: this.idleTimeoutMs, totalTimeoutMs: this.totalTimeoutMs, onRetry: this.onRetry, ...options, retryPolicy: this.policy, bucket: this.name });
   }
 
   /**
@@ -265,7 +281,7 @@ export class Bucket {
     return this.retrying(async () => {
       const object = await this.getObject(key, { signal });
       const location = object.location;
-      const body = await readBody(object.body, { location, idleTimeoutMs: this.idleTimeoutMs, signal });
+      const body = await readBody(object.body, { location, idleTimeoutMs: this.idleTimeoutMs, signal, maxBytes: object.contentLength, maxBytesName: "its Content-Length" });
       const declared = object.contentLength;
       if (declared !== undefined && body.length !== declared) throw new IntegrityError(`${location} arrived with ${body.length} of ${declared} bytes`, location);
       const etag = unquote(object.etag);
@@ -293,11 +309,11 @@ export class Bucket {
    * GETs one object (from byte `start` on, only while its ETag is `ifMatch`) through the lean
    * {@link ObjectReader}; endpoints that need more than plain SigV4 go through the SDK.
    */
-  private async getObject(key: string, { start, ifMatch, signal }: { start?: number; ifMatch?: string; signal?: AbortSignal }): Promise<FetchedObject> {
+  private async getObject(key: string, { start, ifMatch, signal, totalTimeoutMs }: { start?: number; ifMatch?: string; signal?: AbortSignal; totalTimeoutMs?: number }): Promise<FetchedObject> {
     this.assertAddressable(key);
     const endpoint = await this.reader.resolve();
     if (endpoint) {
-      const { status, headers, body, location } = await this.reader.get(endpoint, key, { start, ifMatch, signal });
+      const { status, headers, body, location } = await this.reader.get(endpoint, key, { start, ifMatch, signal, totalTimeoutMs });
       const header = (name: string) => headers.get(name) ?? undefined;
       const length = header("content-length");
       return { status, body, location, contentLength: length === undefined ? undefined : Number(length), etag: header("etag"), contentEncoding: header("content-encoding"), contentRange: header("content-range") };

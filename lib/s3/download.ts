@@ -16,7 +16,7 @@ export interface RemoteObject {
 }
 
 /** A ranged GET (only while the ETag is still `ifMatch`): the one I/O call an S3 download makes. */
-export type ObjectGetter = (key: string, options: { start?: number; ifMatch?: string; signal?: AbortSignal }) => Promise<{ status: number; body: ResponseBody; location?: string }>;
+export type ObjectGetter = (key: string, options: { start?: number; ifMatch?: string; signal?: AbortSignal; totalTimeoutMs?: number }) => Promise<{ status: number; body: ResponseBody; location?: string }>;
 
 /** Options of `Bucket.download`: those of every download (see `TransferOptions`) and S3's own. */
 export interface DownloadOptions extends TransferOptions {
@@ -66,7 +66,7 @@ export function s3Source(name: string, files: readonly RemoteFile[], get: Object
   return {
     name,
     list: async () => [...keys.values()],
-    open: (file, range) => get(file.key, { start: range.start, ifMatch: range.validator, signal: range.signal }),
+    open: (file, range) => get(file.key, { start: range.start, ifMatch: range.validator, signal: range.signal, totalTimeoutMs: range.totalTimeoutMs }),
     isRetryable,
     isStale: (error) => isS3Error(error) && (error.status === 416 || error.status === 412),
   };

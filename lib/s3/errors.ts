@@ -46,6 +46,8 @@ export class S3ErrorAnswer extends Error {
     readonly received: BodyKind,
     readonly region?: string,
     readonly retryAfter?: string,
+    /** The server's Date header: a Retry-After date is measured against it. */
+    readonly date?: string,
   ) {
     super(s3Code ?? `HTTP ${status}`);
     this.name = "S3ErrorAnswer";
@@ -56,7 +58,7 @@ export class S3ErrorAnswer extends Error {
 export function fromErrorResponse(status: number, header: (name: string) => string | null | undefined, text: string): S3ErrorAnswer {
   const document = /<Error[\s>]/.test(text.slice(0, 400)) ? text : "";
   const code = document ? xmlField(document, "Code") : undefined;
-  return new S3ErrorAnswer(status, code, document ? xmlField(document, "Message") : undefined, document ? "xml" : bodyKind(text), header("x-amz-bucket-region") ?? undefined, header("retry-after") ?? undefined);
+  return new S3ErrorAnswer(status, code, document ? xmlField(document, "Message") : undefined, document ? "xml" : bodyKind(text), header("x-amz-bucket-region") ?? undefined, header("retry-after") ?? undefined, header("date") ?? undefined);
 }
 
 function xmlField(xml: string, name: string): string | undefined {
@@ -175,7 +177,7 @@ export function toS3Error(error: unknown, where: S3ErrorContext): Error {
       bucket: where.bucket,
       key: where.key,
       hint: hintFor(s3Code, error.status, { ...context, region: error.region }),
-      retryAfterMs: parseRetryAfter(error.retryAfter),
+      retryAfterMs: parseRetryAfter(error.retryAfter, error.date),
       region: error.region,
       received: error.received === "xml" ? undefined : error.received,
     });
@@ -198,7 +200,7 @@ export function toS3Error(error: unknown, where: S3ErrorContext): Error {
   const statusText = status ? ` (HTTP ${status})` : "";
   const detail = e?.message && e.message !== s3Code && !/^(UnknownError|Unknown)$/.test(e.message) ? `: ${e.message}` : "";
   const region = e?.$response?.headers?.["x-amz-bucket-region"];
-  const retryAfterMs = parseRetryAfter(e?.retryAfter ?? e?.$response?.headers?.["retry-after"]);
+  const retryAfterMs = parseRetryAfter(e?.retryAfter ?? e?.$response?.headers?.["retry-after"], e?.$response?.headers?.date);
   return new S3Error(named5xx, `${named5xx}${statusText} for ${target}${detail}`, { status, bucket: where.bucket, key: where.key, hint: hintFor(named5xx, status, { ...context, region }), cause: error, retryAfterMs, region });
 }
 

@@ -32,6 +32,8 @@ export interface ObjectReaderOptions {
   timeoutMs: number;
   /** Milliseconds without data before an error body is given up. */
   idleTimeoutMs: number;
+  /** Milliseconds a request may take in all (default: the seam's). */
+  totalTimeoutMs?: number;
   /** Where requests go: the bucket's keep-alive transport or the user's `fetch`. */
   transport: Transport;
   /** False for anonymous access (unsigned requests), for the hints of access errors. */
@@ -74,7 +76,7 @@ export class ObjectReader {
    * GETs `key` (from byte `start` on, only if its ETag is still `ifMatch`) and returns once the
    * headers are in with a 2xx status; any other answer raises the typed S3 error it stands for.
    */
-  async get(endpoint: ObjectEndpoint, key: string, options: { start?: number; ifMatch?: string; signal?: AbortSignal } = {}): Promise<ObjectResponse> {
+  async get(endpoint: ObjectEndpoint, key: string, options: { start?: number; ifMatch?: string; signal?: AbortSignal; totalTimeoutMs?: number } = {}): Promise<ObjectResponse> {
     const location = `s3://${this.options.bucket}/${key}`;
     const where = { bucket: this.options.bucket, key, endpoint: this.options.endpoint, timeoutMs: this.options.timeoutMs, signed: this.options.signed };
     const request = objectRequest(endpoint, key, options);
@@ -89,6 +91,7 @@ export class ObjectReader {
       headers: signed.headers,
       transport: this.options.transport,
       timeoutMs: this.options.timeoutMs,
+      totalTimeoutMs: options.totalTimeoutMs ?? this.options.totalTimeoutMs,
       signal: options.signal,
       acceptStatus: "any",
       decompress: false,

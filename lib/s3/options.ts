@@ -2,7 +2,9 @@ import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import { InvalidArgumentError } from "../errors.js";
 import { registerSecret } from "../core/redact.js";
 import { DEFAULT_RETRY, type RetryEvent, type RetryPolicy } from "../core/retry.js";
-import { isSafeTransport } from "../http/url.js";
+import { isSafeTransport, toServiceBase } from "../http/url.js";
+import { abortSignal, callback, checkOptions, flag, integer, milliseconds, record, text, type Rule } from "../core/validate.js";
+import { checkRetrySettings } from "../core/retry.js";
 import { transportFor, type FetchLike, type Transport } from "../http/transport.js";
 import { seamRequestHandler } from "./request-handler.js";
 import { DEFAULT_TIMEOUT_MS } from "../http/send.js";
@@ -34,6 +36,11 @@ export interface BucketOptions {
   timeoutMs?: number;
   /** Milliseconds without body data before a transfer is given up as stalled (default 60 s); then `TimeoutError`, resumed. */
   idleTimeoutMs?: number;
+  /**
+   * Milliseconds one request may take in all, headers and body; then `TimeoutError` (a file
+   * resumes). Default 5 min, plus the file's size at 64 KiB/s for object downloads.
+   */
+  totalTimeoutMs?: number;
   /** Backoff between the retries of listings and small reads (default lib/http's policy, bounded by `maxAttempts`). */
   retry?: Partial<Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs" | "random">>;
   /** Called before each retry of a listing, a small read or a downloaded file, for logging. */
@@ -48,6 +55,36 @@ export interface BucketOptions {
   fetch?: FetchLike;
 }
 
+
+const credentialsRule: Rule = {
+  describe: "an object with string accessKeyId and secretAccessKey",
+  test: (v) => record.test(v) && typeof (v as S3Credentials).accessKeyId === "string" && typeof (v as S3Credentials).secretAccessKey === "string",
+};
+
+/** The rules for {@link BucketOptions}. */
+export const BUCKET_OPTION_RULES = {
+  endpoint: text(true),
+  region: text(true),
+  credentials: credentialsRule,
+  anonymous: flag,
+  profile: text(true),
+  forcePathStyle: flag,
+  maxAttempts: integer(1, 100),
+  timeoutMs: milliseconds(),
+  idleTimeoutMs: milliseconds(),
+  totalTimeoutMs: milliseconds(),
+  onRetry: callback,
+  allowInsecure: flag,
+  fetch: callback,
+  signal: abortSignal,
+} as const;
+
+/** Checks bucket options at the entry (`bucket()`, `fromServices()`): each set option within its range. */
+export function checkBucketOptions(options: BucketOptions | undefined, where = "s3.bucket()"): BucketOptions {
+  const checked = checkOptions(options, where, BUCKET_OPTION_RULES);
+  checkRetrySettings(checked.retry, where);
+  return checked;
+}
 
 /** The retry policy for listings and small reads under `options`. */
 export function toBucketRetryPolicy(options: BucketOptions): RetryPolicy {
@@ -79,6 +116,7 @@ export function toBucketOptions(service: S3ServiceInfo | undefined): BucketOptio
  * (default: `options.fetch`, else the shared keep-alive one) without the SDK's own retries.
  */
 export function toClientConfig(options: BucketOptions, transport: Transport = transportFor(options.fetch)): S3ClientConfig {
+  checkBucketOptions(options);
   if (options.anonymous && options.credentials) throw new InvalidArgumentError("anonymous access and explicit credentials exclude each other", "pass one of them");
   registerSecret(options.credentials?.secretAccessKey);
   registerSecret(options.credentials?.sessionToken);
@@ -89,15 +127,14 @@ export function toClientConfig(options: BucketOptions, transport: Transport = tr
       "use an https endpoint, or pass allowInsecure: true if this network is trusted (anonymous access sends no keys)",
     );
   }
-  const timeoutMs = positive(options.timeoutMs, "timeoutMs") ?? DEFAULT_TIMEOUT_MS;
-  positive(options.idleTimeoutMs, "idleTimeoutMs");
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const config: S3ClientConfig = {
     region: options.region || "us-east-1",
     forcePathStyle: options.forcePathStyle ?? Boolean(endpoint),
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     maxAttempts: 1,
-    requestHandler: seamRequestHandler(transport, timeoutMs),
+    requestHandler: seamRequestHandler(transport, timeoutMs, options.totalTimeoutMs),
   };
   if (endpoint) config.endpoint = endpoint;
   if (options.anonymous) {
@@ -111,21 +148,9 @@ export function toClientConfig(options: BucketOptions, transport: Transport = tr
   return config;
 }
 
-function positive(value: number | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`${name} must be a positive number of milliseconds, not ${value}`, `e.g. ${name}: 30000`);
-  return value;
-}
-
+/** The endpoint as the SDK takes it: checked as every service address (no user info, query or fragment), without a trailing slash. */
 function validEndpoint(endpoint: string): string {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new InvalidArgumentError(`S3 endpoint ${JSON.stringify(endpoint)} is not a URL`, "write it like http://127.0.0.1:4568/");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError(`S3 endpoint must use http or https, not ${url.protocol}`, "write it like https://s3.amazonaws.com");
-  return url.href.replace(/\/+$/, "");
+  return toServiceBase(endpoint, "the S3 endpoint", "https://s3.amazonaws.com or http://127.0.0.1:4568/").href.replace(/\/+$/, "");
 }
 
 /** A bucket and key prefix, from `s3://bucket/prefix` or a bare prefix plus a default bucket. */

@@ -22,7 +22,7 @@ interface SdkRequest {
  * other request. The SDK still builds, signs and parses them; it does not retry them (the
  * bucket does, with the library's retry mechanism).
  */
-export function seamRequestHandler(transport: Transport, timeoutMs: number): NonNullable<S3ClientConfig["requestHandler"]> {
+export function seamRequestHandler(transport: Transport, timeoutMs: number, totalTimeoutMs?: number): NonNullable<S3ClientConfig["requestHandler"]> {
   return {
     metadata: { handlerProtocol: "http/1.1" },
     async handle(request: SdkRequest, options?: { abortSignal?: AbortSignal }) {
@@ -30,7 +30,7 @@ export function seamRequestHandler(transport: Transport, timeoutMs: number): Non
       const port = request.port ? `:${request.port}` : "";
       const url = `${request.protocol}//${request.hostname}${port}${request.path}${query ? `?${query}` : ""}`;
       const body = await toSendable(request.body);
-      const response = await send(url, { method: request.method, headers: request.headers, body, transport, timeoutMs, signal: options?.abortSignal, acceptStatus: "any", decompress: false, followRedirects: false });
+      const response = await send(url, { method: request.method, headers: request.headers, body, transport, timeoutMs, totalTimeoutMs, signal: options?.abortSignal, acceptStatus: "any", decompress: false, followRedirects: false });
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => {
         headers[name] = value;

@@ -7,6 +7,8 @@ import { projectsPath, toBaseUrl } from "./paths.js";
 import { PROJECT_COLUMNS, Project } from "./project.js";
 import { loadDataTypes, loadFields, SearchQuery } from "./search.js";
 import { XnatSession, type SessionOptions, type SessionStats } from "./session.js";
+import { checkConnectOptions } from "./option-rules.js";
+import { checkOptions, text } from "../core/validate.js";
 
 /** Options of {@link connect}. */
 export interface ConnectOptions extends SessionOptions, CredentialSources {
@@ -26,9 +28,11 @@ export interface ConnectOptions extends SessionOptions, CredentialSources {
  */
 export async function connect(url: string | URL, options: ConnectOptions = {}): Promise<XnatConnection> {
   const base = toBaseUrl(url);
+  checkConnectOptions(options);
   assertSafeTransport(base, options.allowInsecure);
   const credentials = resolveCredentials(base, { user: options.user, password: options.password }, options);
-  const session = await XnatSession.open(base, credentials, { timeoutMs: options.timeoutMs, idleTimeoutMs: options.idleTimeoutMs, retry: options.retry, userAgent: options.userAgent, fetch: options.fetch });
+  const { timeoutMs, idleTimeoutMs, totalTimeoutMs, maxBodyBytes, retry, userAgent, fetch } = options;
+  const session = await XnatSession.open(base, credentials, { timeoutMs, idleTimeoutMs, totalTimeoutMs, maxBodyBytes, retry, userAgent, fetch });
   return new XnatConnection(session);
 }
 
@@ -83,6 +87,7 @@ export class XnatConnection {
 
   /** The searchable fields of a data type as plain objects (the same list as {@link fields}). */
   async fieldList(dataType: string, options: { matching?: string } = {}): Promise<FieldInfo[]> {
+    checkOptions(options, "fields()", { matching: text() });
     const all = await loadFields(this.#session, dataType);
     return options.matching ? matchFields(all, options.matching) : all;
   }

@@ -29,6 +29,27 @@ export type Constraint = Criterion | ConstraintSet;
  */
 export type ConstraintInput = Constraint | readonly unknown[] | string;
 
+/** The deepest nesting of constraint groups accepted; deeper input (or a list that contains itself) raises {@link ConstraintError}. */
+export const MAX_CONSTRAINT_DEPTH = 32;
+
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The first character of `text` that an XML 1.0 document cannot carry, even escaped (control
+ * characters other than tab, LF and CR; U+FFFE, U+FFFF; lone surrogates), described as
+ * `U+0000 at character 4`; undefined when there is none.
+ */
+export function nonXmlCharacter(text: string): string | undefined {
+  const match = NOT_XML.exec(text);
+  if (!match) return undefined;
+  return `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} at character ${match.index + 1}`;
+}
+
+function checkXmlText(text: string, where: string, what: string): void {
+  const bad = nonXmlCharacter(text);
+  if (bad) throw new ConstraintError(where, `the ${what} contains ${bad}, which an XML search document cannot carry`, "remove control characters and unpaired surrogates from the value");
+}
+
 /** Splits `type/FIELD` at the first slash. */
 export function splitField(field: string): { type: string; field: string } {
   const slash = field.indexOf("/");
@@ -48,6 +69,7 @@ export function toOperator(raw: unknown, where: string): Operator {
 export function checkFieldName(field: unknown, where: string): string {
   if (typeof field !== "string" || field.trim() === "") throw new ConstraintError(where, `the field must be a non-empty string, not ${describe(field)}`);
   const name = field.trim();
+  checkXmlText(name, where, "field name");
   const { type, field: id } = splitField(name);
   if (!name.includes("/") || !/^[\w.-]+:[\w.-]+$/.test(type) || id === "") {
     throw new ConstraintError(where, `${JSON.stringify(name)} is not of the form "type/FIELD"`, 'prefix the field with its data type, e.g. "nt:scores/NEO_NEOFAC_A"');
@@ -61,6 +83,7 @@ export function toCriterion(field: unknown, operator: unknown, value: unknown, w
   const op = toOperator(operator, `${where}[1]`);
   if (typeof value === "number" && Number.isFinite(value)) value = String(value);
   if (typeof value !== "string") throw new ConstraintError(`${where}[2]`, `the value must be a string or a finite number, not ${describe(value)}`);
+  checkXmlText(value, `${where}[2]`, "value");
   return { kind: "criterion", field: name, operator: op, value };
 }
 
@@ -83,7 +106,8 @@ export function toConstraintSet(input: ConstraintInput, where = "constraints"): 
  * nested list is a sub-group, and "AND" / "OR" sets the method of the list it sits in
  * (AND when absent). `*` in a value becomes the SQL wildcard `%`, as in pyxnat.
  */
-export function fromPyxnatList(list: readonly unknown[], where = "constraints"): ConstraintSet {
+export function fromPyxnatList(list: readonly unknown[], where = "constraints", depth = 1): ConstraintSet {
+  checkDepth(depth, where);
   const items: Constraint[] = [];
   let method: "AND" | "OR" | undefined;
   list.forEach((item, index) => {
@@ -96,9 +120,9 @@ export function fromPyxnatList(list: readonly unknown[], where = "constraints"):
     } else if (Array.isArray(item)) {
       if (item.length === 0) throw new ConstraintError(at, "empty list", "remove it, or put criteria in it");
       if (isTuple(item)) items.push(fromTuple(item, at));
-      else items.push(fromPyxnatList(item, at));
+      else items.push(fromPyxnatList(item, at, depth + 1));
     } else if (isConstraint(item)) {
-      checkConstraint(item, at);
+      checkConstraint(item, at, depth + 1);
       items.push(item);
     } else {
       throw new ConstraintError(at, `expected a [field, operator, value] triple, a nested list or "AND"/"OR", not ${describe(item)}`);
@@ -133,7 +157,8 @@ export function fromPostfix(text: string, where = "constraints"): ConstraintSet 
       if (stack.length < 2) throw new ConstraintError(`${where} word ${i + 1}`, `${word} needs two terms before it`);
       const right = stack.pop()!;
       const left = stack.pop()!;
-      stack.push({ kind: "set", method: word, items: [left, right] });
+      const joined = (term: Constraint) => (term.kind === "set" && term.method === word ? term.items : [term]);
+      stack.push({ kind: "set", method: word, items: [...joined(left), ...joined(right)] });
       i++;
       continue;
     }
@@ -149,7 +174,27 @@ export function fromPostfix(text: string, where = "constraints"): ConstraintSet 
   if (stack.length === 0) throw new ConstraintError(where, "the query is empty");
   if (stack.length > 1) throw new ConstraintError(where, `${stack.length} terms are left without AND/OR joining them`, "end the query with AND or OR");
   const top = stack[0];
-  return top.kind === "set" ? top : { kind: "set", method: "AND", items: [top] };
+  const set: ConstraintSet = top.kind === "set" ? top : { kind: "set", method: "AND", items: [top] };
+  checkDepth(depthOf(set), where);
+  return set;
+}
+
+/** How deeply groups nest in `constraint` (a lone criterion: 0), without recursion. */
+function depthOf(constraint: Constraint): number {
+  let deepest = 0;
+  const pending: [Constraint, number][] = [[constraint, constraint.kind === "set" ? 1 : 0]];
+  while (pending.length) {
+    const [node, depth] = pending.pop()!;
+    deepest = Math.max(deepest, depth);
+    if (node.kind === "set" && depth <= MAX_CONSTRAINT_DEPTH) for (const item of node.items) if (item?.kind === "set") pending.push([item, depth + 1]);
+  }
+  return deepest;
+}
+
+function checkDepth(depth: number, where: string): void {
+  if (depth > MAX_CONSTRAINT_DEPTH) {
+    throw new ConstraintError(where, `the groups nest more than ${MAX_CONSTRAINT_DEPTH} levels deep`, "flatten the constraints: a list of criteria joined by one AND or OR needs no nesting");
+  }
 }
 
 function isConstraint(value: unknown): value is Constraint {
@@ -157,16 +202,17 @@ function isConstraint(value: unknown): value is Constraint {
 }
 
 /** Re-validates a constraint tree built by hand (or by {@link where}). */
-export function checkConstraint(constraint: Constraint, where: string): void {
+export function checkConstraint(constraint: Constraint, where: string, depth = 1): void {
   if (constraint.kind === "criterion") {
     toCriterion(constraint.field, constraint.operator, constraint.value, where);
     return;
   }
+  checkDepth(depth, where);
   if (constraint.method !== "AND" && constraint.method !== "OR") throw new ConstraintError(where, `method must be "AND" or "OR", not ${describe(constraint.method)}`);
   if (!Array.isArray(constraint.items) || constraint.items.length === 0) throw new ConstraintError(where, "the group holds no criteria");
   constraint.items.forEach((item, i) => {
     if (!isConstraint(item)) throw new ConstraintError(`${where}.items[${i}]`, `not a constraint: ${describe(item)}`);
-    checkConstraint(item, `${where}.items[${i}]`);
+    checkConstraint(item, `${where}.items[${i}]`, depth + 1);
   });
 }
 

@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { isSafeTransport } from "../http/url.js";
-import { InsecureConnectionError, MissingCredentialsError } from "./errors.js";
+import { InsecureConnectionError, MissingCredentialsError, NetrcPermissionError } from "./errors.js";
 
 /** A user name and password for one XNAT server. */
 export interface Credentials {
@@ -66,20 +66,26 @@ export function netrcEntryFor(entries: readonly NetrcEntry[], url: URL): NetrcEn
 /** Where credentials are looked up when they are not passed explicitly. */
 export interface CredentialSources {
   env?: NodeJS.ProcessEnv;
-  /** Path of the netrc file (default `~/.netrc`). */
+  /** Path of the netrc file (default: the `NETRC` variable, else `~/.netrc`). */
   netrcFile?: string;
 }
 
 /**
  * Resolves credentials for `url`: explicit values, else `NEUROPORTAL_XNAT_USER` /
- * `NEUROPORTAL_XNAT_PASSWORD`, else the netrc entry of the host. Never prompts.
+ * `NEUROPORTAL_XNAT_PASSWORD`, else the netrc entry of the host (the file named by
+ * `netrcFile`, else `NETRC`, else `~/.netrc`). A netrc file that holds a password and that
+ * other users can read or write (or that belongs to someone else) is refused with
+ * {@link NetrcPermissionError}, as Python's netrc module does. Never prompts.
  */
 export function resolveCredentials(url: URL, given: Partial<Credentials>, sources: CredentialSources = {}): Credentials {
   const env = sources.env ?? process.env;
   let user = given.user || env.NEUROPORTAL_XNAT_USER || "";
   let password = given.password || env.NEUROPORTAL_XNAT_PASSWORD || "";
   if (!user || !password) {
-    const entry = netrcEntryFor(fromNetrcText(readNetrc(sources.netrcFile)), url);
+    const file = sources.netrcFile ?? (env.NETRC || join(homedir(), ".netrc"));
+    const entries = fromNetrcText(readNetrc(file));
+    if (entries.some((entry) => entry.password !== undefined)) assertPrivateFile(file);
+    const entry = netrcEntryFor(entries, url);
     if (entry && (!user || entry.login === user)) {
       user ||= entry.login ?? "";
       password ||= entry.password ?? "";
@@ -89,12 +95,22 @@ export function resolveCredentials(url: URL, given: Partial<Credentials>, source
   return { user, password };
 }
 
-function readNetrc(file = join(homedir(), ".netrc")): string {
+function readNetrc(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch {
     return "";
   }
+}
+
+/** Refuses a file holding passwords that others may read or change (POSIX permissions; not checked on Windows). */
+function assertPrivateFile(file: string): void {
+  if (process.platform === "win32") return;
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat) return;
+  const uid = process.getuid?.();
+  const foreign = uid !== undefined && stat.uid !== uid;
+  if ((stat.mode & 0o077) !== 0 || foreign) throw new NetrcPermissionError(file, stat.mode & 0o777, foreign);
 }
 
 export { isSafeTransport };

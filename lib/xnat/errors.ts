@@ -21,6 +21,21 @@ export class MissingCredentialsError extends NeuroportalError {
   }
 }
 
+/** A netrc file holds a password but other users can read or change it (or it belongs to someone else); it is not used. */
+export class NetrcPermissionError extends NeuroportalError {
+  /** The netrc file. */
+  readonly path: string;
+  /** Its permission bits, e.g. 0o644. */
+  readonly mode: number;
+  constructor(path: string, mode: number, foreign = false) {
+    super("E_XNAT_NETRC", `refusing to read passwords from ${path}: ${foreign ? "it belongs to another user" : `other users can ${mode & 0o022 ? "change" : "read"} it (mode ${mode.toString(8).padStart(4, "0")})`}`, {
+      hint: foreign ? `use a netrc file you own (chown it, or point NETRC at your own)` : `make it private with \`chmod 600 ${path}\`, or pass the credentials as options or in NEUROPORTAL_XNAT_USER / NEUROPORTAL_XNAT_PASSWORD`,
+    });
+    this.path = path;
+    this.mode = mode;
+  }
+}
+
 /** Credentials would travel in clear text (plain http to a non-loopback host). */
 export class InsecureConnectionError extends NeuroportalError {
   constructor(url: string) {
@@ -161,6 +176,7 @@ export class UnknownDataTypeError extends NeuroportalError {
 
 export const isAuthenticationError = (e: unknown): e is AuthenticationError => e instanceof AuthenticationError;
 export const isMissingCredentialsError = (e: unknown): e is MissingCredentialsError => e instanceof MissingCredentialsError;
+export const isNetrcPermissionError = (e: unknown): e is NetrcPermissionError => e instanceof NetrcPermissionError;
 export const isInsecureConnectionError = (e: unknown): e is InsecureConnectionError => e instanceof InsecureConnectionError;
 export const isNotFoundError = (e: unknown): e is NotFoundError => e instanceof NotFoundError;
 export const isAccessDeniedError = (e: unknown): e is AccessDeniedError => e instanceof AccessDeniedError;

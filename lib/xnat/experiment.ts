@@ -9,6 +9,10 @@ import { experimentPath, experimentsPath, filesPath, scanPath, scansPath, toUrl 
 import { Scan } from "./scan.js";
 import type { XnatSession } from "./session.js";
 import { isNotFoundError } from "./errors.js";
+import { checkArgument, checkOptions, type Rule } from "../core/validate.js";
+import { TABLE_OPTION_RULES } from "./option-rules.js";
+
+const experimentList: Rule = { describe: "a list of experiments (from subject.experiment(label))", test: (v) => Array.isArray(v) && v.every((e) => e instanceof Experiment) };
 import { parseXml, type XmlDocument } from "./xml.js";
 import { evaluateXPath, valueOf, type XPathNode } from "./xpath.js";
 
@@ -146,6 +150,8 @@ export class Experiment extends FileOwner {
  * form: one row per experiment (`experiment` = the label or ID used), one column per field.
  */
 export async function experimentsTable(experiments: readonly Experiment[], options: { concurrency?: number } = {}): Promise<DataFrame> {
+  checkArgument(experiments, experimentList, "experiments", "experimentsTable()");
+  checkOptions(options, "experimentsTable()", TABLE_OPTION_RULES);
   const documents = await mapLimit(experiments, options.concurrency ?? 8, async (experiment) => ({
     leading: { experiment: experiment.ref },
     fields: await experiment.fields(),

@@ -1,33 +1,34 @@
 import { InvalidArgumentError } from "../errors.js";
+import { toServiceBase } from "../http/url.js";
+import { describeValue } from "../core/validate.js";
 
 /** Query parameters of an XNAT request; undefined values are left out. */
 export type Query = Record<string, string | number | undefined>;
 
-/** Normalises the server address to a base URL ending in `/` (a path prefix such as `/xnat/` is kept). */
+/**
+ * The server address as a base URL ending in `/` (a path prefix such as `/xnat/` is kept).
+ * User info, a query or a `#fragment` are refused (see `toServiceBase`).
+ */
 export function toBaseUrl(url: string | URL): URL {
-  let base: URL;
-  try {
-    base = new URL(String(url));
-  } catch {
-    throw new InvalidArgumentError(`${JSON.stringify(String(url))} is not a URL`, "give the server address, e.g. https://db.humanconnectome.org/");
-  }
-  if (base.protocol !== "http:" && base.protocol !== "https:") {
-    throw new InvalidArgumentError(`the XNAT address must be http(s), not ${base.protocol}`);
-  }
-  if (base.username || base.password) {
-    throw new InvalidArgumentError("put the user name and password in the connect() options, not in the URL");
-  }
-  base.search = "";
-  base.hash = "";
-  if (!base.pathname.endsWith("/")) base.pathname += "/";
-  return base;
+  return toServiceBase(url, "the XNAT address", "https://db.humanconnectome.org/");
 }
 
-/** One path segment, percent-encoded except `:` and `@` (legal in paths; XNAT type names contain `:`). */
-const segment = (value: string, what: string): string => {
-  if (typeof value !== "string" || value === "") throw new InvalidArgumentError(`the ${what} must be a non-empty string`);
+/**
+ * One path segment from an identifier (project, subject, experiment, scan, resource, file name):
+ * a non-empty string that stays one segment. `.`, `..` (which URL resolution would turn into
+ * another resource) and `/`, `\`, `?`, `#` or control characters are refused with
+ * {@link InvalidArgumentError}; the rest is percent-encoded except `:` and `@` (legal in paths;
+ * XNAT type names contain `:`).
+ */
+export function pathSegment(value: unknown, what: string): string {
+  if (typeof value !== "string" || value === "") throw new InvalidArgumentError(`the ${what} must be a non-empty string, not ${describeValue(value)}`);
+  if (value === "." || value === ".." || /[/\\?#\u0000-\u001f\u007f]/.test(value)) {
+    throw new InvalidArgumentError(`the ${what} ${JSON.stringify(value)} is not a single path segment`, "XNAT identifiers and labels never contain / \\ ? # or control characters and are never . or ..; check the value");
+  }
   return encodeURIComponent(value).replace(/%3A/gi, ":").replace(/%40/g, "@");
-};
+}
+
+const segment = pathSegment;
 
 /** `data/projects` */
 export const projectsPath = (): string => "data/projects";

@@ -1,4 +1,5 @@
-import type { Constraint, ConstraintSet } from "./constraints.js";
+import { nonXmlCharacter, type Constraint, type ConstraintSet } from "./constraints.js";
+import { InvalidArgumentError } from "../errors.js";
 
 /** Namespace of the `xdat` search vocabulary (security.xsd). */
 export const XDAT_NAMESPACE = "http://nrg.wustl.edu/security";
@@ -24,8 +25,14 @@ export interface SearchSpec {
   description?: string;
 }
 
-/** Escapes text for XML character data and attribute values (`& < > " '`). */
+/**
+ * Escapes text for XML character data and attribute values (`& < > " '`). Characters XML
+ * cannot carry at all (see `nonXmlCharacter`) raise {@link InvalidArgumentError}: the document
+ * would not be XML.
+ */
 export function escapeXml(text: string): string {
+  const bad = nonXmlCharacter(text);
+  if (bad) throw new InvalidArgumentError(`${JSON.stringify(text.slice(0, 60))} contains ${bad}, which an XML document cannot carry`);
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
 }
 

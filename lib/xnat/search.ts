@@ -8,6 +8,8 @@ import { searchElementsPath, searchPath } from "./paths.js";
 import { toSearchDocument, type SearchColumn } from "./search-document.js";
 import { SearchResult, type ResultColumn } from "./search-result.js";
 import type { XnatSession } from "./session.js";
+import { checkArgument } from "../core/validate.js";
+import { fieldList } from "./option-rules.js";
 
 /**
  * The fields `GET /data/search/elements/{type}` lists for a data type (one request per type and
@@ -180,6 +182,7 @@ export class SearchQuery {
 
   constructor(session: XnatSession, rootElement: string, fields?: readonly string[]) {
     checkDataTypeName(rootElement);
+    if (fields !== undefined) checkArgument(fields, fieldList, "field list", "select()");
     this.#session = session;
     this.rootElement = rootElement;
     this.#fields = fields?.map((f) => qualifyField(f, rootElement));

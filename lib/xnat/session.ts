@@ -59,6 +59,10 @@ export interface SessionOptions {
   timeoutMs?: number;
   /** Milliseconds without body data before a response counts as stalled (default 60 s); then `TimeoutError`, retried when safe. */
   idleTimeoutMs?: number;
+  /** Milliseconds one request may take in all, headers and body (default 5 min); a trickling answer is cut there with `TimeoutError`, retried when safe. */
+  totalTimeoutMs?: number;
+  /** The most bytes one answer may hold, counted after decompression (default 512 MiB); then `ResponseTooLargeError`. */
+  maxBodyBytes?: number;
   /** Retry policy of idempotent requests and searches (missing fields from `DEFAULT_RETRY`: 4 retries with backoff); `false` never retries. */
   retry?: Partial<RetryPolicy> | false;
   /** User-Agent header; must not look like a browser (XNAT would redirect instead of answering 401). */
@@ -68,6 +72,8 @@ export interface SessionOptions {
 }
 
 const USER_AGENT = "neuroportal-xnat/0.1 (node)";
+/** What each expected body is called in messages. */
+const EXPECTED: Readonly<Record<Expect, string>> = { json: "JSON", xml: "XML", csv: "CSV", text: "a text answer" };
 
 /**
  * An authenticated XNAT session: the one place in the xnat module that performs I/O.
@@ -295,8 +301,12 @@ export class XnatSession {
       idempotent: req.idempotent,
       retry: this.#options.retry === false ? false : { ...this.#options.retry, ...req.retry },
       acceptStatus,
+      retryHtml: true,
+      expected: EXPECTED[req.expect],
       timeoutMs: this.#options.timeoutMs,
       idleTimeoutMs: this.#options.idleTimeoutMs,
+      totalTimeoutMs: this.#options.totalTimeoutMs,
+      maxBodyBytes: this.#options.maxBodyBytes,
       fetch: this.#options.fetch,
     });
     const setCookies = response.headers.getSetCookie?.() ?? [];

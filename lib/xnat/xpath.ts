@@ -128,7 +128,24 @@ const splitName = (name: string): [string, string] => {
   return colon < 0 ? ["", name] : [name.slice(0, colon), name.slice(colon + 1)];
 };
 
-/** Evaluates a path against a document; relative paths start at the root element (as pyxnat's xpath does). */
+/** Every namespace prefix a compiled path uses, in steps and predicates. */
+function prefixesOf(compiled: CompiledPath): Set<string> {
+  const prefixes = new Set<string>();
+  for (const step of compiled.steps) {
+    if (step.test.type === "name") prefixes.add(step.test.prefix);
+    for (const predicate of step.predicates) {
+      if ((predicate.type === "attribute" || predicate.type === "child") && predicate.name !== "text()") prefixes.add(splitName(predicate.name)[0]);
+    }
+  }
+  prefixes.delete("");
+  return prefixes;
+}
+
+/**
+ * Evaluates a path against a document; relative paths start at the root element (as pyxnat's
+ * xpath does). Every prefix the path uses must be declared in the document, whether or not a
+ * step reaches it: an undeclared one raises {@link XPathError} instead of selecting nothing.
+ */
 export function evaluateXPath(document: XmlDocument, path: string | CompiledPath): XPathNode[] {
   const compiled = typeof path === "string" ? compileXPath(path) : path;
   const resolve = (prefix: string): string => {
@@ -140,6 +157,7 @@ export function evaluateXPath(document: XmlDocument, path: string | CompiledPath
     }
     return uri;
   };
+  for (const prefix of prefixesOf(compiled)) resolve(prefix);
   const documentNode: XmlElement = { kind: "element", name: "#document", prefix: "", local: "#document", namespace: "", attributes: {}, children: [document.root] };
   let context: XPathNode[] = compiled.absolute ? [documentNode] : [document.root];
   for (const step of compiled.steps) {

@@ -117,8 +117,9 @@ describe("xnat listings, result columns, fields and membership (pure)", () => {
     const base = toBaseUrl("https://db.example.org/xnat");
     assert.equal(base.href, "https://db.example.org/xnat/");
     assert.equal(toUrl(base, searchElementsPath("nt:scores"), { format: "json" }).href, "https://db.example.org/xnat/data/search/elements/nt:scores?format=json");
-    assert.equal(experimentPath("HCP Q1", "a/b", "c?d"), "data/projects/HCP%20Q1/subjects/a%2Fb/experiments/c%3Fd");
-    assert.throws(() => toBaseUrl("https://u:p@db.example.org/"), /connect\(\) options/);
+    assert.equal(experimentPath("HCP Q1", "a b", "c@d"), "data/projects/HCP%20Q1/subjects/a%20b/experiments/c@d");
+    assert.throws(() => experimentPath("HCP_Q1", "a/b", "c"), /not a single path segment/);
+    assert.throws(() => toBaseUrl("https://u:p@db.example.org/"), /contains a user name and a password/);
     assert.throws(() => toBaseUrl("ftp://db.example.org/"));
     assert.ok(isSafeTransport(new URL("http://127.0.0.1:8080/")) && isSafeTransport(new URL("http://localhost/")) && isSafeTransport(new URL("https://x.org/")));
     assert.ok(!isSafeTransport(new URL("http://x.org/")));

@@ -153,7 +153,7 @@ describe("xnat sessions against the demo ConnectomeDB", function () {
     const dir = mkdtempSync(join(tmpdir(), "xnat-netrc-"));
     const netrc = join(dir, "netrc");
     const url = new URL(demo.info.url);
-    writeFileSync(netrc, `machine other.example.org login x password y\nmachine ${url.hostname}:${url.port}\n  login ${demo.info.user}\n  password ${demo.info.password}\n`);
+    writeFileSync(netrc, `machine other.example.org login x password y\nmachine ${url.hostname}:${url.port}\n  login ${demo.info.user}\n  password ${demo.info.password}\n`, { mode: 0o600 });
     const fromNetrc = await connect(demo.info.url, { env: {}, netrcFile: netrc });
     await fromNetrc.close();
     await assert.rejects(connect(demo.info.url, { env: {}, netrcFile: join(dir, "missing") }), MissingCredentialsError);
