@@ -1,3 +1,4 @@
+import { inspect, type InspectOptions } from "node:util";
 import { redact } from "./core/redact.js";
 
 /** Base class of every error neuroportal raises; its message is already redacted. */
@@ -23,6 +24,15 @@ export class NeuroportalError extends Error {
     this.code = code;
     this.url = url;
     this.hint = options.hint ? redact(options.hint) : undefined;
+  }
+
+  /**
+   * `util.inspect` (console.log, a notebook showing the error) prints the error as usual, its
+   * `cause` chain included, with registered secrets and URL user info removed: a cause from a
+   * lower layer may quote a server's answer or a request verbatim.
+   */
+  [inspect.custom](_depth: number, options: InspectOptions, show: typeof inspect = inspect): string {
+    return redact(show(this, { ...options, customInspect: false }));
   }
 }
 

@@ -1,3 +1,4 @@
+import { checkOptions, text, textList } from "../core/validate.js";
 import { InvalidArgumentError } from "../errors.js";
 import { toServiceBase } from "../http/url.js";
 import { ATLAS_VOLUME_PATTERN, DEFAULT_API, REFERENCE_SPACE_ID } from "./constants.js";
@@ -39,6 +40,7 @@ export function apiBase(api: string = DEFAULT_API): string {
 
 /** Builds `<api>api/v2/data/<Model>/query.json?criteria=...&include=...` (brackets left literal, as the Allen examples write them). */
 export function modelQueryUrl(query: ModelQuery): string {
+  checkOptions(query, "modelQueryUrl()", { model: text(true), criteria: text(), include: text(), only: textList, order: text(), api: text(true) });
   if (!/^[A-Z][A-Za-z0-9]*$/.test(query.model)) throw new InvalidArgumentError(`${JSON.stringify(query.model)} is not an RMA model name`, "model names are capitalised and singular, e.g. Structure");
   const params: string[] = [];
   if (query.criteria) params.push(`criteria=${query.criteria}`);

@@ -39,7 +39,9 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     io.stdout.write(`usage: ${command.usage}\n${command.summary}\n`);
     return 0;
   }
-  const stopNotices = observeRetries(retryLines((_id, line) => io.stderr.write(`${io.isTTY ? "\r\x1b[K" : ""}neuroportal ${name}: ${line}\n`)));
+  const notice = (line: string) => io.stderr.write(`${io.isTTY ? "\r\x1b[K" : ""}neuroportal ${name}: ${line}\n`);
+  // Each retry is printed while it waits; a retried call that gave up is not: its error is printed below.
+  const stopNotices = observeRetries(retryLines((_id, line, final, ok) => (final && !ok ? undefined : notice(line))));
   try {
     return await command.run(rest, io);
   } catch (error) {

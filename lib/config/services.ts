@@ -2,12 +2,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { inspect } from "node:util";
+import { checkArgument, record } from "../core/validate.js";
 import type { DemoInfo } from "./demo-info.js";
 import { InvalidArgumentError } from "../errors.js";
 import { registerSecret } from "../core/redact.js";
 import { displayMimeBundle, inKernel } from "../display/kernel.js";
 import { escapeHtml } from "../display/escape.js";
-import { fromNetrcText, netrcEntryFor } from "../xnat/credentials.js";
+import { netrcEntryFor, readNetrcEntries } from "../xnat/credentials.js";
 import { startDemoServices } from "./demo-package.js";
 import { readDemoState } from "./demo-state.js";
 import { AllenService, S3Service, XnatService, type ServiceEntry } from "./service-entries.js";
@@ -123,6 +124,8 @@ export interface ServicesOptions {
  * services are used.
  */
 export async function services(env: NodeJS.ProcessEnv = process.env, options: ServicesOptions = {}): Promise<Services> {
+  checkArgument(env, record, "environment", "services()");
+  checkArgument(options, record, "options", "services()");
   const resolved = await resolve(env, options);
   const withOverrides = applyOverrides(resolved, env);
   registerSecret(withOverrides.xnat?.password);
@@ -165,17 +168,11 @@ function realServices(env: NodeJS.ProcessEnv, options: ServicesOptions): Service
 }
 
 /** The XNAT login for the real ConnectomeDB: the environment's, else its ~/.netrc entry (nothing found: empty, and `xnat.connect` says what to set). */
-function realXnatLogin(env: NodeJS.ProcessEnv, netrcFile = path.join(os.homedir(), ".netrc")): { user: string; password: string; from: string } {
+function realXnatLogin(env: NodeJS.ProcessEnv, netrcFile?: string): { user: string; password: string; from: string } {
   const user = env.NEUROPORTAL_XNAT_USER ?? "";
   const password = env.NEUROPORTAL_XNAT_PASSWORD ?? "";
   if (user && password) return { user, password, from: "NEUROPORTAL_XNAT_USER/NEUROPORTAL_XNAT_PASSWORD" };
-  let text = "";
-  try {
-    text = fs.readFileSync(netrcFile, "utf8");
-  } catch {
-    text = "";
-  }
-  const entry = netrcEntryFor(fromNetrcText(text), new URL(REAL_SERVICES.xnat));
+  const entry = netrcEntryFor(readNetrcEntries(env, netrcFile), new URL(REAL_SERVICES.xnat));
   if (entry?.login && entry.password && (!user || entry.login === user)) return { user: entry.login, password: entry.password, from: "~/.netrc" };
   return { user, password, from: "NEUROPORTAL_XNAT_USER/NEUROPORTAL_XNAT_PASSWORD" };
 }

@@ -2,15 +2,28 @@ import { redact } from "./redact.js";
 import type { RetryNotice } from "./retry.js";
 import { formatDuration, oneLine } from "./text.js";
 
-/** What a retried operation is called in notices: the URL or `s3://bucket/key` its error names. */
-function subjectOf(error: Error | undefined): string {
-  const url = (error as { url?: string } | undefined)?.url;
-  return url ? redact(url) : "a request";
+/** What errors tell about where they happened. */
+interface Located {
+  url?: string;
+  hint?: string;
+  bucket?: string;
+  key?: string;
 }
 
-/** The reason of a failed attempt, without the retry summary a final error carries. */
+/** What a retried operation is called in notices: the URL or `s3://bucket/key` its error names. */
+function subjectOf(error: Error | undefined): string {
+  const { url, bucket, key } = (error ?? {}) as Located;
+  if (url) return redact(url);
+  return bucket ? `s3://${bucket}/${key ?? ""}` : "a request";
+}
+
+/** The reason of a failed attempt in short: the error's message without its URL, hint and retry summary. */
 function reasonOf(error: Error | undefined): string {
-  return oneLine(redact(error?.message ?? "failed").replace(/ \(gave up after \d+ attempts in [^)]*\)$/, ""), 160);
+  const { url, hint } = (error ?? {}) as Located;
+  let text = redact(error?.message ?? "failed").replace(/ \(gave up after \d+ attempts in [^)]*\)$/, "");
+  if (hint) text = text.replace(` — ${redact(hint)}`, "");
+  if (url) text = text.replace(` (${redact(url)})`, "");
+  return oneLine(text, 160);
 }
 
 /**
@@ -30,19 +43,20 @@ export function formatRetryNotice(notice: RetryNotice, subject?: string): string
 }
 
 /**
- * Follows the notices of concurrent retry loops: `line(id, text)` is called with each loop's
- * latest line (a loop that succeeded keeps the subject it was retrying).
+ * Follows the notices of concurrent retry loops: `line(id, text, final, ok)` is called with each
+ * loop's latest line (`final` once it ended, `ok` when it answered in the end; a loop that
+ * succeeded keeps the subject it was retrying).
  */
-export function retryLines(line: (id: number, text: string, final: boolean) => void): (notice: RetryNotice) => void {
+export function retryLines(line: (id: number, text: string, final: boolean, ok: boolean) => void): (notice: RetryNotice) => void {
   const subjects = new Map<number, string>();
   return (notice) => {
     if (notice.kind === "retry") {
       if (!subjects.has(notice.id)) subjects.set(notice.id, subjectOf(notice.error));
-      line(notice.id, formatRetryNotice(notice, subjects.get(notice.id)), false);
+      line(notice.id, formatRetryNotice(notice, subjects.get(notice.id)), false, false);
       return;
     }
     const subject = subjects.get(notice.id);
     subjects.delete(notice.id);
-    line(notice.id, formatRetryNotice(notice, notice.ok ? subject : undefined), true);
+    line(notice.id, formatRetryNotice(notice, notice.ok ? subject : undefined), true, notice.ok);
   };
 }

@@ -1,6 +1,6 @@
 import { NeuroportalError } from "../errors.js";
 import { formatDuration } from "./text.js";
-import { callback, checkOptions, integer, milliseconds, type Rule } from "./validate.js";
+import { callback, checkOptions, checkValue, integer, milliseconds, type Rule } from "./validate.js";
 
 /**
  * The one retry mechanism of the library: every client (XNAT sessions, Allen queries and
@@ -62,6 +62,7 @@ let loops = 0;
  * throw; a failing observer is ignored.
  */
 export function observeRetries(observer: (notice: RetryNotice) => void): () => void {
+  checkValue(observer, callback, "the observer", "observeRetries()");
   observers.add(observer);
   return () => observers.delete(observer);
 }

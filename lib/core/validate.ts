@@ -78,3 +78,12 @@ export function checkOptions<T extends object>(options: T | undefined, where: st
 export function checkArgument(value: unknown, check: Rule, name: string, where: string): void {
   checkValue(value, check, `the ${name}`, where);
 }
+
+/** A list (any array). */
+export const list: Rule = rule("a list", (v) => Array.isArray(v));
+/** A list of plain objects (records). */
+export const recordList: Rule = rule("a list of objects", (v) => Array.isArray(v) && v.every((item) => typeof item === "object" && item !== null && !Array.isArray(item)));
+/** A list of lists (rows). */
+export const rowList: Rule = rule("a list of rows (lists)", (v) => Array.isArray(v) && v.every((item) => Array.isArray(item)));
+/** A danfo DataFrame (columns and row values). */
+export const dataFrame: Rule = rule("a DataFrame", (v) => typeof v === "object" && v !== null && Array.isArray((v as { columns?: unknown }).columns) && Array.isArray((v as { values?: unknown }).values));

@@ -1,3 +1,4 @@
+import { checkArgument, record } from "../core/validate.js";
 import * as path from "node:path";
 
 /**
@@ -63,6 +64,7 @@ export function tslab(): Tslab {
  * first text/html (else the first) representation goes through tslab's public API instead.
  */
 export function displayMimeBundle(bundle: MimeBundle): void {
+  checkArgument(bundle, record, "bundle", "displayMimeBundle()");
   const data: Record<string, string | object> = {};
   for (const [mime, value] of Object.entries(bundle)) data[mime] = value instanceof Uint8Array ? Buffer.from(value).toString("base64") : value;
   const writer = loadedJupyterModule()?.lastWriteDisplayData;

@@ -1,3 +1,4 @@
+import { checkArgument, checkOptions, integer, milliseconds, record, text } from "../core/validate.js";
 import { inKernel, tslab, type KernelDisplay } from "./kernel.js";
 
 /** One progress step: how much is done, of how much, and an optional note (e.g. a file name). */
@@ -44,6 +45,8 @@ export function formatProgress(label: string, step: ProgressUpdate, width = 20):
  * on a terminal a line redrawn on stderr; elsewhere (logs, pipes) only the final line.
  */
 export function progress(label: string, options: ProgressOptions = {}): Progress {
+  checkArgument(label, text(), "label", "progress()");
+  checkOptions(options, "progress()", { intervalMs: milliseconds(0, 3_600_000), width: integer(1, 200), stream: record });
   const intervalMs = options.intervalMs ?? 200;
   const width = options.width ?? 20;
   const stream = options.stream ?? process.stderr;

@@ -1,7 +1,7 @@
 import type { DataFrame } from "danfojs-node";
 import { InvalidArgumentError } from "../errors.js";
 import { loadDanfo } from "../frame/from-rows.js";
-import { columnValues, finite, numericColumn } from "./figures/columns.js";
+import { columnValues, finite, isFrame, numericColumn } from "./figures/columns.js";
 import { round } from "./figures/statistics.js";
 import type { FrameLike } from "./table-data.js";
 
@@ -36,6 +36,7 @@ export function summaryOf(values: readonly number[], digits = 4): Record<(typeof
 }
 
 function numericColumns(frame: FrameLike): string[] {
+  if (!isFrame(frame)) throw new InvalidArgumentError("expected a DataFrame (columns and values)");
   const dtypes = frame.dtypes ?? [];
   return frame.columns.filter((_, i) => dtypes[i] === "float32" || dtypes[i] === "int32");
 }

@@ -1,3 +1,4 @@
+import { checkArgument, dataFrame, record, recordList, rowList, textList } from "../core/validate.js";
 import type { DataFrame } from "danfojs-node";
 import { parseCell, danfoDtype } from "./parse.js";
 import type { ColumnType, ColumnTypes } from "./types.js";
@@ -25,6 +26,9 @@ export function loadDanfo(): Danfo {
  * strings. Integer columns that hold a missing value are stored as float (NaN needs it).
  */
 export function fromRecords(records: readonly Record<string, unknown>[], columns: readonly string[], types: ColumnTypes = {}): DataFrame {
+  checkArgument(records, recordList, "records", "fromRecords()");
+  checkArgument(columns, textList, "column names", "fromRecords()");
+  checkArgument(types, record, "column types", "fromRecords()");
   const typeOf = (column: string): ColumnType => types[column] ?? "string";
   const rows = records.map((record) => columns.map((column) => parseCell(record[column], typeOf(column))));
   return fromTypedRows(rows, columns, columns.map(typeOf));
@@ -32,6 +36,9 @@ export function fromRecords(records: readonly Record<string, unknown>[], columns
 
 /** Builds a DataFrame from rows of cells (arrays in column order) with explicit column types. */
 export function fromRows(rows: readonly (readonly unknown[])[], columns: readonly string[], types: ColumnTypes = {}): DataFrame {
+  checkArgument(rows, rowList, "rows", "fromRows()");
+  checkArgument(columns, textList, "column names", "fromRows()");
+  checkArgument(types, record, "column types", "fromRows()");
   const columnTypes = columns.map((column) => types[column] ?? "string");
   const parsed = rows.map((row) => columnTypes.map((type, i) => parseCell(row[i], type)));
   return fromTypedRows(parsed, columns, columnTypes);
@@ -51,6 +58,7 @@ function fromTypedRows(rows: (string | number | boolean)[][], columns: readonly 
 
 /** The rows of a DataFrame as plain records (column → value). */
 export function toRecords(frame: DataFrame): Record<string, unknown>[] {
+  checkArgument(frame, dataFrame, "frame", "toRecords()");
   const columns = frame.columns;
   return (frame.values as unknown[][]).map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i]])));
 }

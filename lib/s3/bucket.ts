@@ -99,6 +99,7 @@ export class Bucket {
   async *iterate(prefix = "", options: ListOptions = {}): AsyncGenerator<S3Entry> {
     checkArgument(prefix, text(), "prefix", "s3 listing");
     checkOptions(options, "s3 listing", LIST_OPTION_RULES);
+    const seen = new Set<string>();
     let token: string | undefined;
     do {
       const request = { Bucket: this.name, Prefix: prefix || undefined, Delimiter: options.delimiter || undefined, ContinuationToken: token, MaxKeys: options.pageSize, EncodingType: "url" as const };
@@ -110,6 +111,14 @@ export class Bucket {
       ].sort((a, b) => compareKeys(a.key, b.key));
       for (const entry of entries) yield entry;
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      if (token !== undefined && seen.has(token)) {
+        throw new S3Error("RepeatedContinuationToken", `the listing of s3://${this.name}/${prefix} handed back a continuation token it had already given; paging stopped instead of looping`, {
+          bucket: this.name,
+          key: prefix,
+          hint: "the endpoint does not page listings correctly; report it, or list smaller prefixes",
+        });
+      }
+      if (token !== undefined) seen.add(token);
     } while (token);
   }
 

@@ -1,3 +1,4 @@
+import { checkArgument, recordList } from "../core/validate.js";
 import type { DataFrame } from "danfojs-node";
 import { fromRecords } from "../frame/index.js";
 
@@ -17,6 +18,7 @@ export const LISTING_COLUMNS = ["key", "size", "lastModified", "etag", "isPrefix
 
 /** Entries as a DataFrame: key, size, lastModified, etag, isPrefix. */
 export function toListingFrame(entries: readonly S3Entry[]): DataFrame {
+  checkArgument(entries, recordList, "entries", "toListingFrame()");
   return fromRecords(
     entries.map((entry) => ({ key: entry.key, size: entry.isPrefix ? NaN : entry.size, lastModified: entry.lastModified?.toISOString() ?? "", etag: entry.etag ?? "", isPrefix: entry.isPrefix })),
     LISTING_COLUMNS,

@@ -1,3 +1,4 @@
+import { checkArgument, checkOptions, dataFrame, either, recordList, text as textRule } from "../core/validate.js";
 import * as fs from "node:fs";
 import type { DataFrame } from "danfojs-node";
 import { fromRecords, toRecords } from "../frame/index.js";
@@ -33,6 +34,8 @@ interface RawManifest {
  * `<root><subject>/.xdlm/<package>.json`, and each file's key is `<root>` + its URI.
  */
 export function fromManifestJson(text: string, manifestKey: string): ManifestEntry[] {
+  checkArgument(text, textRule(), "manifest text", "fromManifestJson()");
+  checkArgument(manifestKey, textRule(true), "manifest key", "fromManifestJson()");
   let doc: RawManifest;
   try {
     doc = JSON.parse(text) as RawManifest;
@@ -60,6 +63,7 @@ export function fromManifestJson(text: string, manifestKey: string): ManifestEnt
 
 /** Manifest entries as a DataFrame. */
 export function toManifestFrame(entries: readonly ManifestEntry[]): DataFrame {
+  checkArgument(entries, recordList, "entries", "toManifestFrame()");
   return fromRecords(entries as unknown as Record<string, unknown>[], MANIFEST_COLUMNS, { size: "integer" });
 }
 
@@ -83,6 +87,9 @@ const VERIFY_CONCURRENCY = 8;
  * `only` restricts the check to keys under a prefix (e.g. one task folder).
  */
 export async function verifyFolder(dir: string, manifest: DataFrame | readonly ManifestEntry[], options: { only?: string } = {}): Promise<VerifyReport> {
+  checkArgument(dir, textRule(true), "folder", "verifyFolder()");
+  checkArgument(manifest, either(recordList, dataFrame), "manifest", "verifyFolder()");
+  checkOptions(options, "verifyFolder()", { only: textRule() });
   const entries = (Array.isArray(manifest) ? manifest : toRecords(manifest as DataFrame)) as ManifestEntry[];
   const wanted = entries.filter((entry) => !options.only || entry.key.startsWith(options.only));
   const rows = await mapLimit(wanted, VERIFY_CONCURRENCY, async (entry) => {

@@ -157,8 +157,10 @@ export function fromPostfix(text: string, where = "constraints"): ConstraintSet 
       if (stack.length < 2) throw new ConstraintError(`${where} word ${i + 1}`, `${word} needs two terms before it`);
       const right = stack.pop()!;
       const left = stack.pop()!;
-      const joined = (term: Constraint) => (term.kind === "set" && term.method === word ? term.items : [term]);
-      stack.push({ kind: "set", method: word, items: [...joined(left), ...joined(right)] });
+      const group: ConstraintSet = left.kind === "set" && left.method === word ? left : { kind: "set", method: word, items: [left] };
+      if (right.kind === "set" && right.method === word) for (const item of right.items) group.items.push(item);
+      else group.items.push(right);
+      stack.push(group);
       i++;
       continue;
     }
@@ -242,6 +244,8 @@ export function describe(value: unknown): string {
 
 /** Renders a constraint as readable text, e.g. `(nt:scores/PROJECTS LIKE '%HCP_Q1%' AND ...)`. */
 export function toConstraintText(constraint: Constraint): string {
+  if (!isConstraint(constraint)) throw new ConstraintError("toConstraintText()", `expected a built constraint (from where/field or toConstraintSet), not ${describe(constraint)}`);
+  checkConstraint(constraint, "toConstraintText()");
   if (constraint.kind === "criterion") return `${constraint.field} ${constraint.operator} '${constraint.value}'`;
   return `(${constraint.items.map(toConstraintText).join(` ${constraint.method} `)})`;
 }

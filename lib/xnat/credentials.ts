@@ -82,10 +82,7 @@ export function resolveCredentials(url: URL, given: Partial<Credentials>, source
   let user = given.user || env.NEUROPORTAL_XNAT_USER || "";
   let password = given.password || env.NEUROPORTAL_XNAT_PASSWORD || "";
   if (!user || !password) {
-    const file = sources.netrcFile ?? (env.NETRC || join(homedir(), ".netrc"));
-    const entries = fromNetrcText(readNetrc(file));
-    if (entries.some((entry) => entry.password !== undefined)) assertPrivateFile(file);
-    const entry = netrcEntryFor(entries, url);
+    const entry = netrcEntryFor(readNetrcEntries(env, sources.netrcFile), url);
     if (entry && (!user || entry.login === user)) {
       user ||= entry.login ?? "";
       password ||= entry.password ?? "";
@@ -93,6 +90,18 @@ export function resolveCredentials(url: URL, given: Partial<Credentials>, source
   }
   if (!user || !password) throw new MissingCredentialsError(url.host);
   return { user, password };
+}
+
+/**
+ * The entries of the netrc file: `netrcFile`, else the `NETRC` variable of `env`, else
+ * `~/.netrc` (none when it does not exist). A file holding a password that other users can
+ * read or change, or that belongs to someone else, raises {@link NetrcPermissionError}.
+ */
+export function readNetrcEntries(env: NodeJS.ProcessEnv = process.env, netrcFile?: string): NetrcEntry[] {
+  const file = netrcFile ?? (env.NETRC || join(homedir(), ".netrc"));
+  const entries = fromNetrcText(readNetrc(file));
+  if (entries.some((entry) => entry.password !== undefined)) assertPrivateFile(file);
+  return entries;
 }
 
 function readNetrc(file: string): string {

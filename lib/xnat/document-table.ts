@@ -1,3 +1,9 @@
+import { checkArgument, record, type Rule } from "../core/validate.js";
+import { xmlDocument } from "./xpath.js";
+
+const iterable: Rule = { describe: "a list of fields (from toDocumentFields())", test: (v) => typeof v === "object" && v !== null && typeof (v as Iterable<unknown>)[Symbol.iterator] === "function" };
+const documentList: Rule = { describe: "a list of { leading, fields } objects", test: (v) => Array.isArray(v) && v.every((d) => record.test(d) && record.test(d.leading) && iterable.test(d.fields)) };
+const wideTable: Rule = { describe: "a table from toWideTable()", test: (v) => record.test(v) && Array.isArray((v as WideTable).columns) && Array.isArray((v as WideTable).rows) };
 import type { DataFrame } from "danfojs-node";
 import { InvalidArgumentError } from "../errors.js";
 import { fromRecords } from "../frame/from-rows.js";
@@ -80,6 +86,7 @@ function isNumeric(text: string): boolean {
  * bookkeeping left out), in document order. Repeated siblings are numbered (`share[2]`).
  */
 export function toDocumentFields(document: XmlDocument): DocumentField[] {
+  checkArgument(document, xmlDocument, "document", "toDocumentFields()");
   const rows: DocumentField[] = [];
   if (placeCount > MAX_PLACES) {
     rootPlace = new FieldPlace("", "", "");
@@ -234,6 +241,7 @@ export interface WideTable {
  * missing (NaN or ""). `leading` columns (e.g. the experiment ID) come first.
  */
 export function toWideTable(documents: readonly { leading: Record<string, string>; fields: readonly DocumentField[] }[]): WideTable {
+  checkArgument(documents, documentList, "documents", "toWideTable()");
   const leadingColumns = new Set<string>();
   for (const doc of documents) for (const column of Object.keys(doc.leading)) leadingColumns.add(column);
   const builder = new WideTableBuilder([...leadingColumns]);
@@ -276,6 +284,8 @@ export class WideTableBuilder {
 
   /** Adds one document's row: its `leading` values (declared leading columns only) and its fields. */
   add(leading: Record<string, string>, fields: Iterable<DocumentField>): void {
+    checkArgument(leading, record, "leading columns", "WideTableBuilder.add()");
+    checkArgument(fields, iterable, "fields", "WideTableBuilder.add()");
     for (const column of Object.keys(leading)) {
       const index = this.#indexOf.get(column);
       if (index === undefined || index >= this.#leadingCount) {
@@ -424,5 +434,6 @@ const IDENTIFIER = /(^|[_@/])(id|label|project)$/i;
 
 /** The wide table as a DataFrame. */
 export function toWideFrame(table: WideTable): DataFrame {
+  checkArgument(table, wideTable, "table", "toWideFrame()");
   return fromRecords(table.rows, table.columns, table.types);
 }

@@ -1,3 +1,4 @@
+import { checkArgument, text as textRule } from "../core/validate.js";
 import { UnsafeXmlError } from "./errors.js";
 import { MAX_XML_DEPTH, scanXmlDocument } from "./xml-parser.js";
 
@@ -44,6 +45,7 @@ export interface XmlDocument {
  * character references are decoded. `source` names the document's origin in error messages.
  */
 export function parseXml(text: string, source = "the server"): XmlDocument {
+  checkArgument(text, textRule(), "XML text", "parseXml()");
   const declaration = unsafeDeclarationIn(text);
   if (declaration !== undefined) throw new UnsafeXmlError(declaration, source);
   return scanXmlDocument(text, source);

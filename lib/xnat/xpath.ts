@@ -1,3 +1,11 @@
+import { checkArgument, type Rule } from "../core/validate.js";
+
+/** A document from {@link parseXml}: a root element and its namespace declarations. */
+export const xmlDocument: Rule = {
+  describe: "a document from parseXml()",
+  test: (v) => typeof v === "object" && v !== null && typeof (v as XmlDocument).namespaces === "object" && (v as XmlDocument).root?.kind === "element",
+};
+const xpathNode: Rule = { describe: "a node from evaluateXPath()", test: (v) => typeof v === "object" && v !== null && ["element", "text", "attribute"].includes((v as XPathNode).kind) };
 import { XPathError } from "./errors.js";
 import { attributeNamespace, childElements, isNamespaceAttribute, textOf, type XmlDocument, type XmlElement, type XmlText } from "./xml.js";
 
@@ -147,6 +155,7 @@ function prefixesOf(compiled: CompiledPath): Set<string> {
  * step reaches it: an undeclared one raises {@link XPathError} instead of selecting nothing.
  */
 export function evaluateXPath(document: XmlDocument, path: string | CompiledPath): XPathNode[] {
+  checkArgument(document, xmlDocument, "document", "evaluateXPath()");
   const compiled = typeof path === "string" ? compileXPath(path) : path;
   const resolve = (prefix: string): string => {
     if (prefix === "") return "";
@@ -247,6 +256,7 @@ function filterPredicates(nodes: XPathNode[], predicates: Predicate[], resolve: 
 
 /** The string value of a selected node: element text, attribute value or text content. */
 export function valueOf(node: XPathNode): string {
+  checkArgument(node, xpathNode, "node", "valueOf()");
   if (node.kind === "attribute") return node.value;
   return textOf(node);
 }

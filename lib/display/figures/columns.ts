@@ -12,6 +12,7 @@ export function isFrame(value: unknown): value is FrameLike {
 
 /** The values of one DataFrame column, in row order; a clear error names the columns there are. */
 export function columnValues(frame: FrameLike, column: string): unknown[] {
+  if (!isFrame(frame)) throw new InvalidArgumentError("expected a DataFrame (columns and values)");
   const position = frame.columns.indexOf(column);
   if (position < 0) {
     throw new InvalidArgumentError(`the DataFrame has no column "${column}"`, `use one of: ${frame.columns.join(", ")}`);
@@ -28,6 +29,9 @@ export function toNumber(value: unknown): number {
 
 /** Numbers (NaN where a value is missing or not numeric) from any number source. */
 export function numbersOf(source: NumberSource): number[] {
+  if (typeof source !== "object" || source === null || (typeof (source as ArrayLike<number>).length !== "number" && (source as { $isSeries?: unknown }).$isSeries !== true)) {
+    throw new InvalidArgumentError("expected numbers: an array, a typed array, a danfo Series or a DataFrame with a column name");
+  }
   const series = source as { $isSeries?: unknown; values?: unknown };
   const values: unknown[] = series.$isSeries === true && Array.isArray(series.values) ? series.values : Array.from(source as ArrayLike<number>);
   return values.map(toNumber);

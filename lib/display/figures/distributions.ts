@@ -88,6 +88,7 @@ function groupFigure(type: "box" | "violin", source: FrameLike | Record<string, 
     const values = numericColumn(source, value);
     groups = by === undefined ? [[value, finite(values)]] : groupBy(values, columnValues(source, by), options.order);
   } else {
+    if (typeof source !== "object" || source === null || Array.isArray(source)) throw new InvalidArgumentError(`${type}() needs a DataFrame with column names, or an object of named number lists`);
     groups = Object.entries(source).map(([name, values]) => [name, finite(numbersOf(values))]);
     if (options.order) groups = orderGroups(groups, options.order);
   }

@@ -25,6 +25,7 @@ export interface HeatmapOptions extends TitleOptions {
 
 /** A heatmap of a matrix (rows of numbers); NaN and missing cells are drawn as gaps. */
 export function heatmap(matrix: readonly (ArrayLike<number>)[], options: HeatmapOptions = {}): Figure {
+  if (!Array.isArray(matrix) || !matrix.every((row) => typeof row === "object" && row !== null && typeof row.length === "number")) throw new InvalidArgumentError("heatmap() needs a matrix: a list of rows of numbers");
   const z = matrix.map((row) => Array.from(row, (v) => (Number.isFinite(v) ? v : null)));
   const decimals = options.showValues === true ? 2 : typeof options.showValues === "number" ? options.showValues : undefined;
   return {
@@ -67,6 +68,7 @@ export function correlationMatrix(frame: FrameLike, columns: readonly string[]):
 
 /** A correlation heatmap of numeric columns: blue (-1) to white (0) to red (+1), values printed, square cells. */
 export function correlationHeatmap(frame: FrameLike, columns: readonly string[], options: HeatmapOptions & { labels?: Record<string, string> } = {}): Figure {
+  if (!Array.isArray(columns) || !columns.every((c) => typeof c === "string")) throw new InvalidArgumentError("correlationHeatmap(frame, columns) needs a list of column names");
   const names = columns.map((column) => options.labels?.[column] ?? column);
   const figure = heatmap(correlationMatrix(frame, columns), {
     colorscale: [[0, "#2166ac"], [0.5, "#f7f7f7"], [1, "#b2182b"]],

@@ -101,6 +101,7 @@ export function scatter(
  * count axes carry no tick labels. Uses no splom/WebGL trace, so it renders in any browser and bundle.
  */
 export function scatterMatrix(frame: FrameLike, columns: readonly string[], options: ScatterMatrixOptions = {}): Figure {
+  if (!Array.isArray(columns) || !columns.every((c) => typeof c === "string")) throw new InvalidArgumentError("scatterMatrix(frame, columns) needs a list of column names");
   if (columns.length < 2) throw new InvalidArgumentError("scatterMatrix needs at least two columns");
   const n = columns.length;
   const values = columns.map((column) => numericColumn(frame, column));

@@ -49,6 +49,9 @@ function axisNumber(axis: VolumeAxis): 0 | 1 | 2 {
 }
 
 function checkVolume(volume: VolumeLike): void {
+  if (typeof volume !== "object" || volume === null || !Array.isArray(volume.dims) || !Array.isArray(volume.spacing) || typeof volume.data?.length !== "number") {
+    throw new InvalidArgumentError("expected a volume (dims, spacing and data), as readVolume() returns it");
+  }
   const { dims, spacing, data } = volume;
   if (dims.length !== 3 || dims.some((d) => !Number.isInteger(d) || d < 1)) throw new InvalidArgumentError(`volume dims must be three positive integers (got ${JSON.stringify(dims)})`);
   if (spacing.length !== 3 || spacing.some((s) => !(s > 0))) throw new InvalidArgumentError(`volume spacing must be three positive numbers (got ${JSON.stringify(spacing)})`);
