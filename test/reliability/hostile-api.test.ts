@@ -81,7 +81,7 @@ const calls: [string, () => unknown][] = [
   ["np.scatter(42, 42)", () => np.scatter(42 as any, 42 as any)],
   ["np.scatterMatrix(42, [])", () => np.scatterMatrix(42 as any, [])],
   ["np.heatmap(42)", () => np.heatmap(42 as any)],
-  ["np.correlationHeatmap(42)", () => np.correlationHeatmap(42 as any)],
+  ["np.correlationHeatmap(42)", () => np.correlationHeatmap(42 as any, 42 as any)],
   ["np.volumeSlice(42)", () => np.volumeSlice(42 as any, "x" as any, 0)],
   ["np.threeView(42)", () => np.threeView(42 as any)],
   ["np.summarize(42)", () => np.summarize(42 as any)],
