@@ -1,6 +1,3 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { inspect } from "node:util";
 import { checkArgument, record } from "../core/validate.js";
 import type { DemoInfo } from "./demo-info.js";
