@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../errors.js";
+import { checkArgument, checkOptions, integer, list, text } from "../core/validate.js";
 
 /** Options of `formatList`. */
 export interface ListFormatOptions {
@@ -23,8 +23,9 @@ function quote(item: string, prefix: string): string {
  * indented by one space, as pprint does, so joining the lines with a space gives the one-line form.
  */
 export function formatList(items: readonly string[], options: ListFormatOptions = {}): string {
+  checkArgument(items, list, "items", "formatList()");
+  checkOptions(options, "formatList()", { width: integer(8), stringPrefix: text() });
   const width = options.width ?? 80;
-  if (!Number.isInteger(width) || width < 8) throw new InvalidArgumentError(`formatList's width must be a whole number of at least 8 (got ${width})`);
   const quoted = items.map((item) => quote(String(item), options.stringPrefix ?? ""));
   if (quoted.length === 0) return "[]";
   const lines: string[] = [];

@@ -192,7 +192,6 @@ export class FileHasher {
   #startThread(): Thread {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     const thread: Thread = { worker, pending: new Map() };
-    worker.unref();
     worker.on("message", (answer: { id: number; md5?: string; error?: { message: string; code?: string } }) => {
       const pending = thread.pending.get(answer.id);
       if (!pending) return;
@@ -208,6 +207,8 @@ export class FileHasher {
     };
     worker.on("error", (error) => fail(`the hashing thread failed: ${error.message}`));
     worker.on("exit", (code) => fail(`the hashing thread stopped (exit code ${code})`));
+    // After the listeners: adding a "message" listener refs the worker's port again (Node 20).
+    worker.unref();
     return thread;
   }
 

@@ -1,4 +1,5 @@
-import { abortSignal, callback, flag, integer, milliseconds, oneOf, text } from "../core/validate.js";
+import { abortSignal, flag, integer, text } from "../core/validate.js";
+import { TRANSFER_OPTION_RULES } from "../files/option-rules.js";
 
 /** The rules for `ListOptions` (`ls`, `iterate`, `entries`). */
 export const LIST_OPTION_RULES = {
@@ -14,16 +15,4 @@ export const WALK_OPTION_RULES = {
 } as const;
 
 /** The rules for `DownloadOptions` (`download`). */
-export const DOWNLOAD_OPTION_RULES = {
-  concurrency: integer(1, 256),
-  verify: flag,
-  onProgress: callback,
-  signal: abortSignal,
-  retries: integer(0, 100),
-  idleTimeoutMs: milliseconds(),
-  totalTimeoutMs: milliseconds(),
-  allowEmpty: flag,
-  onRetry: callback,
-  onBusy: oneOf("wait", "fail"),
-  busyTimeoutMs: milliseconds(0),
-} as const;
+export const DOWNLOAD_OPTION_RULES = { ...TRANSFER_OPTION_RULES, allowEmpty: flag } as const;

@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import { InvalidArgumentError } from "../errors.js";
 import { assertWritableFolder } from "../files/local-write.js";
 import { localPathFor } from "../files/local-path.js";
 import { downloadFiles } from "../files/download-engine.js";
@@ -7,6 +6,7 @@ import type { DownloadSource, DownloadSummary, TransferOptions } from "../files/
 import { HttpError } from "../http/errors.js";
 import { isZipFormatError } from "../zip/errors.js";
 import { toIncludeFilter } from "./include.js";
+import { checkFileDownload } from "./option-rules.js";
 import { ResourceZip, type ZipGroup, type ZipOutcome } from "./resource-zip.js";
 import { toRemoteFiles, xnatFileSource, type PlannedFile } from "./file-source.js";
 import type { XnatSession } from "./session.js";
@@ -44,11 +44,9 @@ export const ZIP_MIN_FILES = 20;
  * names, bombs) is fetched on its own. Everything else is fetched file by file with resume.
  */
 export async function downloadPlanned(session: XnatSession, listed: readonly PlannedFile[], dir: string, options: FileDownloadOptions = {}): Promise<XnatDownloadSummary> {
-  if (!dir) throw new InvalidArgumentError("download needs a target folder", "pass a folder such as data/");
+  checkFileDownload(dir, options, "download()");
   const zipChoice = options.zip ?? "auto";
-  if (!["auto", "always", "never"].includes(zipChoice)) throw new InvalidArgumentError(`zip must be "auto", "always" or "never", not ${JSON.stringify(zipChoice)}`);
   const zipMinFiles = options.zipMinFiles ?? ZIP_MIN_FILES;
-  if (!Number.isInteger(zipMinFiles) || zipMinFiles < 1) throw new InvalidArgumentError(`zipMinFiles must be a whole number of at least 1, not ${zipMinFiles}`);
   for (const entry of listed) localPathFor(dir, entry.key);
   assertWritableFolder(dir);
   const included = toIncludeFilter(options.include);

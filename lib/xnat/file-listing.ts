@@ -1,6 +1,7 @@
 import type { DataFrame } from "danfojs-node";
 import { fromRecords } from "../frame/from-rows.js";
 import { UnexpectedContentError } from "../http/errors.js";
+import { checkArgument, recordList } from "../core/validate.js";
 import type { Listing } from "./listing.js";
 
 /** One resource (XNAT's file catalog) of a project, subject, session or scan. */
@@ -103,6 +104,7 @@ export function filePathOf(uri: string): string | undefined {
 
 /** Resources as a DataFrame: label, id, format, content, tags, category, scan, file_count, file_size. */
 export function toResourceFrame(resources: readonly XnatResource[]): DataFrame {
+  checkArgument(resources, recordList, "resource list", "toResourceFrame()");
   return fromRecords(
     resources.map((r) => ({ label: r.label, id: r.id, format: r.format, content: r.content, tags: r.tags, category: r.category, scan: r.scan, file_count: r.fileCount, file_size: r.fileSize })),
     RESOURCE_COLUMNS,
@@ -112,6 +114,7 @@ export function toResourceFrame(resources: readonly XnatResource[]): DataFrame {
 
 /** Files as a DataFrame: scan, resource, path, name, size, format, content, tags, digest ("" when none), uri. */
 export function toFileFrame(files: readonly XnatFile[]): DataFrame {
+  checkArgument(files, recordList, "file list", "toFileFrame()");
   return fromRecords(
     files.map((f) => ({ scan: f.scan, resource: f.resource, path: f.path, name: f.name, size: f.size, format: f.format, content: f.content, tags: f.tags, digest: f.digest ?? "", uri: f.uri })),
     FILE_COLUMNS,

@@ -2,6 +2,7 @@ import type { DataFrame } from "danfojs-node";
 import { fromFileListing, fromResourceListing, toFileFrame, toResourceFrame, type XnatFile, type XnatResource } from "./file-listing.js";
 import { downloadPlanned, type FileDownloadOptions, type XnatDownloadSummary } from "./file-download.js";
 import { fromListingJson } from "./listing.js";
+import { checkFileDownload } from "./option-rules.js";
 import { filesPath, resourcePath, resourcesPath } from "./paths.js";
 import type { XnatSession } from "./session.js";
 
@@ -53,6 +54,7 @@ export class Resource {
 
   /** Downloads the resource's files to `<dir>/<path>`, verified against their digests (see {@link downloadPlanned}). */
   async download(dir: string, options: FileDownloadOptions = {}): Promise<XnatDownloadSummary> {
+    checkFileDownload(dir, options, `download() of ${this.#what()}`);
     const files = await this.fileList();
     return downloadPlanned(this.#session, files.map((file) => ({ file, key: file.path })), dir, options);
   }
@@ -104,6 +106,7 @@ export class FileOwner {
    * concurrency and progress (see {@link downloadPlanned}).
    */
   async download(dir: string, options: FileDownloadOptions = {}): Promise<XnatDownloadSummary> {
+    checkFileDownload(dir, options, `download() of ${this.#ownerWhat()}`);
     const files = await this.fileList();
     return downloadPlanned(this.#session, files.map((file) => ({ file, key: this.downloadKey(file) })), dir, options);
   }

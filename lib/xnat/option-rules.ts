@@ -1,4 +1,5 @@
-import { bytes, callback, checkArgument, checkOptions, flag, integer, milliseconds, record, text, type Rule } from "../core/validate.js";
+import { bytes, callback, checkArgument, checkOptions, either, flag, integer, milliseconds, oneOf, record, text, textList, type Rule } from "../core/validate.js";
+import { TRANSFER_OPTION_RULES } from "../files/option-rules.js";
 import { checkRetrySettings } from "../core/retry.js";
 
 /** The rules for `ConnectOptions` (`xnat.connect`). */
@@ -32,3 +33,19 @@ export function checkText(value: unknown, name: string, where: string, nonEmpty 
 
 /** The rule for a list of field names. */
 export const fieldList: Rule = { describe: "a list of field names (strings)", test: (v) => Array.isArray(v) && v.every((f) => typeof f === "string") };
+
+/** The rules for `FileDownloadOptions` (`download()` of projects, subjects, sessions, scans and resources). */
+export const FILE_DOWNLOAD_OPTION_RULES = {
+  ...TRANSFER_OPTION_RULES,
+  include: either(text(), textList),
+  resources: textList,
+  scans: textList,
+  zip: oneOf("auto", "always", "never"),
+  zipMinFiles: integer(1),
+} as const;
+
+/** Checks an XNAT download call at its entry, before any listing is asked for: the target folder is a non-empty string, every option within its range. */
+export function checkFileDownload(dir: unknown, options: object | undefined, where: string): void {
+  checkArgument(dir, text(true), "target folder", where);
+  checkOptions(options, where, FILE_DOWNLOAD_OPTION_RULES);
+}

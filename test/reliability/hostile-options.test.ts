@@ -151,6 +151,47 @@ describe("hostile: unchecked options are refused at the entry, before any reques
     assertNamed(error, "concurrency", /from 1 to 64/);
   });
 
+  for (const [option, value, allowed] of [
+    ["concurrency", 0, /from 1 to 256/],
+    ["concurrency", NaN, /from 1 to 256/],
+    ["zip", "sometimes", /"auto", "always", "never"/],
+    ["zipMinFiles", 0, /at least 1/],
+    ["onBusy", "retry", /"wait", "fail"/],
+    ["busyTimeoutMs", -1, /milliseconds from 0/],
+    ["include", 42, /a string or a list of strings/],
+    ["resources", "NIFTI", /a list of strings/],
+  ] as const) {
+    scenario(`an XNAT session or resource download with ${option}: ${String(value)} is refused before its file listing is asked for; nothing written`, async () => {
+      const cdb = await xnat.connect(xnatServer.url, { user: "u", password: "p4ss" });
+      try {
+        const before = xnatServer.hits.length;
+        const target = `${work.dir}/xnat-${option}`;
+        const session = cdb.project("P").subject("S").experiment("E");
+        assertNamed(await rejection(session.download(target, { [option]: value })), option, allowed);
+        assertNamed(await rejection(session.scan("2").resource("NIFTI").download(target, { [option]: value })), option, allowed);
+        assert.equal(xnatServer.hits.length, before, "no listing was requested");
+        assert.deepEqual(filesUnder(target), []);
+      } finally {
+        await cdb.close().catch(() => undefined);
+      }
+    });
+  }
+
+  scenario("an XNAT download into \"\" or into 42 is refused naming the target folder, before any request", async () => {
+    const cdb = await xnat.connect(xnatServer.url, { user: "u", password: "p4ss" });
+    try {
+      const before = xnatServer.hits.length;
+      for (const dir of ["", 42]) {
+        const error = await rejection(cdb.project("P").subject("S").experiment("E").download(dir as string));
+        assert.ok(isInvalidArgumentError(error), String(error));
+        assert.match((error as Error).message, /target folder must be a non-empty string/);
+      }
+      assert.equal(xnatServer.hits.length, before);
+    } finally {
+      await cdb.close().catch(() => undefined);
+    }
+  });
+
   scenario("an options argument that is not an object (a number) is refused, naming the call", async () => {
     const error = await rejection(handle().download("p/", `${work.dir}/n`, 8 as unknown as s3.DownloadOptions));
     assert.ok(isInvalidArgumentError(error));

@@ -89,7 +89,7 @@ describe("hostile: secrets and credentials", () => {
       try {
         const shown = inspect(bucket, { depth: 8, showHidden: true });
         showsNoSecret(shown);
-        assert.match(shown, /<Bucket b at http:\/\/127\.0\.0\.1:9\/>/);
+        assert.match(shown, /<Bucket s3:\/\/b\/ at http:\/\/127\.0\.0\.1:9\/>/);
       } finally {
         bucket.close();
       }
@@ -174,18 +174,16 @@ describe("hostile: secrets and credentials", () => {
       assert.equal(other.hits[0].headers.authorization, undefined);
     });
 
-    scenario("a signed S3 GET redirected (307) to another origin reaches it without the signature or the session token", async () => {
+    scenario("a signed S3 GET redirected (307) to another origin is reported (S3Error 307), never followed: the other origin gets nothing, no signature, no session token", async () => {
       const other = track(await hostileServer((_req, res) => res.writeHead(200, { "content-length": "5" }).end("other")));
       const server = track(await fakeS3({ "r/k.txt": "hello" }, { object: (_k, _req, res) => (res.writeHead(307, { location: `${other.url}elsewhere/k.txt` }).end(), true) }));
-      const bucket = s3.bucket(FAKE_BUCKET, { ...server.options, credentials: { accessKeyId: "AKIAREDIRECT", secretAccessKey: S3_SECRET, sessionToken: "session-token-never-forwarded" } });
+      const bucket = s3.bucket(FAKE_BUCKET, { ...server.options, maxAttempts: 1, credentials: { accessKeyId: "AKIAREDIRECT", secretAccessKey: S3_SECRET, sessionToken: "session-token-never-forwarded" } });
       try {
-        await bucket.getText("r/k.txt").catch(() => undefined);
+        const error = await rejection(bucket.getText("r/k.txt"));
+        assert.ok(s3.isS3Error(error) && error.status === 307, String(error));
+        assert.doesNotMatch(`${String(error)} ${inspect(error)}`, new RegExp(`${S3_SECRET}|session-token-never-forwarded`));
         assert.ok(server.hits.some((hit) => String(hit.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256")));
-        assert.ok(other.hits.length >= 1);
-        for (const hit of other.hits) {
-          assert.equal(hit.headers.authorization, undefined);
-          assert.equal(hit.headers["x-amz-security-token"], undefined);
-        }
+        assert.equal(other.hits.length, 0);
       } finally {
         bucket.close();
       }

@@ -9,13 +9,15 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import * as allen from "../../lib/allen/index.js";
 import * as s3 from "../../lib/s3/index.js";
 import * as xnat from "../../lib/xnat/index.js";
 import { isHttpError, isNetworkError, isResponseTooLargeError, isTimeoutError, type TimeoutError } from "../../lib/http/errors.js";
-import { isNeuroportalError } from "../../lib/errors.js";
+import { isIntegrityError, isNeuroportalError } from "../../lib/errors.js";
 import type { RetryEvent } from "../../lib/core/retry.js";
-import { fakeS3, FAKE_BUCKET, listingXml } from "../helpers/fake-s3.js";
+import { fakeS3, FAKE_BUCKET, listingXml, type FakeS3 } from "../helpers/fake-s3.js";
 import { FAST_RETRY, flood, hostileServer, md5, rejection, rmaEnvelope, scenario, trickle, type HostileServer } from "../helpers/hostile.js";
 import { filesUnder, tempDir } from "../helpers/files.js";
 
@@ -117,7 +119,7 @@ describe("hostile: unbounded work is cut — deadlines, size bounds, capped wait
   });
 
   describe("size bounds: bodies stop at their declared or listed size", () => {
-    scenario("an S3 GET streaming 64 MiB for an object listed at 1000 bytes is cut at 1000: ResponseTooLargeError, nothing on disk, little read", async () => {
+    scenario("an S3 GET streaming 64 MiB for an object listed at 1000 bytes is cut at 1000: IntegrityError after one more try, nothing on disk, little read", async () => {
       const listed = Buffer.alloc(1000, 9);
       let sent = 0;
       const bucketServer = track(
@@ -134,10 +136,10 @@ describe("hostile: unbounded work is cut — deadlines, size bounds, capped wait
       try {
         const summary = await bucket.download("big/", target);
         assert.equal(summary.failed, 1);
-        assert.ok(isResponseTooLargeError(summary.failures[0].error), String(summary.failures[0].error));
-        assert.match(summary.failures[0].error.message, /listed size of big\/file\.bin \(1000 bytes\)/);
-        assert.deepEqual(filesUnder(target).filter((f) => !f.endsWith(".part.json")), []);
-        assert.equal(bucketServer.objectGets().length, 1, "not retried: the answer is wrong, not transient");
+        assert.ok(isIntegrityError(summary.failures[0].error), String(summary.failures[0].error));
+        assert.match(summary.failures[0].error.message, /sent more than the 1000 bytes expected/);
+        assert.deepEqual(filesUnder(target), []);
+        assert.equal(bucketServer.objectGets().length, 2, "fetched again once (the listing may be stale), then reported");
         await new Promise((resolve) => setTimeout(resolve, 100));
         assert.ok(sent < 16 * 1024 * 1024, `the server got to send ${sent} bytes`);
       } finally {
@@ -345,5 +347,52 @@ describe("hostile: unbounded work is cut — deadlines, size bounds, capped wait
         bucket.close();
       }
     });
+  });
+
+  describe("leaks: nothing the library starts keeps a finished script alive", () => {
+    const good = { "leak/ok/a.bin": Buffer.alloc(70_000, 7), "leak/ok/b.bin": Buffer.alloc(3000, 8) };
+    const long = Buffer.alloc(1000, 9);
+
+    /** Runs fixtures/exit-child.ts on `prefix`; fails if the process is still alive 12 s after it started. */
+    async function runToExit(bucketServer: FakeS3, prefix: string, target: string): Promise<{ downloaded: number; failed: number; errors: string[] }> {
+      const child = spawn(process.execPath, ["--require", "tsx/cjs", path.join(__dirname, "fixtures", "exit-child.ts"), prefix, target], {
+        env: { ...process.env, NEUROPORTAL_TEST_BUCKET: JSON.stringify({ name: FAKE_BUCKET, ...bucketServer.options }) },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (chunk) => (out += chunk));
+      child.stderr.on("data", (chunk) => (err += chunk));
+      const kept = setTimeout(() => child.kill("SIGKILL"), 12_000);
+      const [code, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
+      clearTimeout(kept);
+      assert.equal(signal, null, `the process was still alive 12 s after it started (killed); stdout: ${out} stderr: ${err}`);
+      assert.equal(code, 0, err);
+      return JSON.parse(out.trim().split("\n").pop()!);
+    }
+
+    const serve = () =>
+      fakeS3({ ...good, "leak/long/file.bin": long }, {
+        object: (key, req, res) => {
+          if (key !== "leak/long/file.bin" || req.method !== "GET") return false;
+          void flood(res, 4 * 1024 * 1024, { etag: `"${md5(long)}"` });
+          return true;
+        },
+      });
+
+    scenario("a script that downloaded a prefix (hashing while writing) exits by itself, with the right bytes on disk", async () => {
+      const bucketServer = track(await serve());
+      const target = path.join(work.dir, "exit-ok");
+      assert.deepEqual(await runToExit(bucketServer, "leak/ok/", target), { downloaded: 2, failed: 0, errors: [] });
+      assert.deepEqual(filesUnder(target).sort(), ["leak/ok/a.bin", "leak/ok/b.bin"]);
+      for (const [key, bytes] of Object.entries(good)) assert.ok(fs.readFileSync(path.join(target, key)).equals(bytes), key);
+    }, 20_000);
+
+    scenario("a script whose only file failed (longer than listed, its hash streams dropped unfinished) still exits by itself; nothing on disk", async () => {
+      const bucketServer = track(await serve());
+      const target = path.join(work.dir, "exit-failed");
+      assert.deepEqual(await runToExit(bucketServer, "leak/long/", target), { downloaded: 0, failed: 1, errors: ["IntegrityError"] });
+      assert.deepEqual(filesUnder(target), []);
+    }, 20_000);
   });
 });
