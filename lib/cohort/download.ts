@@ -3,6 +3,8 @@ import type { Bucket } from "../s3/bucket.js";
 import type { DownloadOptions, DownloadSummary } from "../s3/download.js";
 import type { DownloadPlan, PlannedFile } from "./plan-format.js";
 import { shardFiles, type ShardSpec } from "./shards.js";
+import { checkArgument, checkOptions } from "../core/validate.js";
+import { bucketRule, checkPlan, PLAN_DOWNLOAD_OPTION_RULES } from "./option-rules.js";
 
 /** Options of {@link downloadPlan}: those of `bucket.download`, plus the shard to fetch. */
 export interface PlanDownloadOptions extends DownloadOptions {
@@ -25,6 +27,9 @@ export interface PlanDownloadSummary extends DownloadSummary {
  * leaves exactly the plan's files.
  */
 export async function downloadPlan(bucket: Bucket, plan: DownloadPlan, dir: string, options: PlanDownloadOptions = {}): Promise<PlanDownloadSummary> {
+  checkArgument(bucket, bucketRule, "bucket", "downloadPlan()");
+  checkPlan(plan, "downloadPlan()");
+  checkOptions(options, "downloadPlan()", PLAN_DOWNLOAD_OPTION_RULES);
   if (bucket.name !== plan.bucket) throw new InvalidArgumentError(`the plan is for bucket ${plan.bucket}, not ${bucket.name}`, `open the plan's bucket: s3.bucket(${JSON.stringify(plan.bucket)}, ...)`);
   const { shard, ...download } = options;
   const planned = shardFiles(plan, shard);

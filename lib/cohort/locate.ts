@@ -1,5 +1,7 @@
 import type { Bucket } from "../s3/bucket.js";
 import { toRoot } from "./layouts.js";
+import { abortSignal, checkArgument, checkOptions } from "../core/validate.js";
+import { bucketRule } from "./option-rules.js";
 import type { SubjectPrefix } from "./layouts.js";
 import { toSubjectLabels, type SubjectsInput } from "./subjects.js";
 
@@ -16,6 +18,8 @@ export interface SubjectLocations {
  * reported in `missing`, never dropped.
  */
 export async function locateSubjects(bucket: Bucket, root: string, subjects: SubjectsInput, options: { signal?: AbortSignal } = {}): Promise<SubjectLocations> {
+  checkArgument(bucket, bucketRule, "bucket", "locateSubjects()");
+  checkOptions(options, "locateSubjects()", { signal: abortSignal });
   const prefix = toRoot(root);
   const labels = toSubjectLabels(subjects);
   const folders = new Set<string>();

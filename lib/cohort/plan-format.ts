@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { compareKeys } from "../s3/entries.js";
 import { PlanFormatError } from "./errors.js";
 import { toRoot } from "./layouts.js";
+import { checkArgument } from "../core/validate.js";
+import { checkPlan } from "./option-rules.js";
 
 /** The `format` field of every plan file. */
 export const PLAN_FORMAT = "neuroportal-download-plan";
@@ -58,6 +60,8 @@ const REASONS: readonly MissingReason[] = ["no-prefix", "no-manifest", "no-match
 
 /** A reason in words, for messages: `no-prefix` → "no q1/144428/ folder in s3://hcp.aws.amazon.com". */
 export function describeMissing(plan: Pick<DownloadPlan, "bucket" | "root">, missing: MissingSubject): string {
+  checkArgument(plan, { describe: "a plan (bucket and root)", test: (v) => typeof v === "object" && v !== null && typeof (v as DownloadPlan).bucket === "string" && typeof (v as DownloadPlan).root === "string" }, "plan", "describeMissing()");
+  checkArgument(missing, { describe: "a missing subject (subject and reason)", test: (v) => typeof v === "object" && v !== null && typeof (v as MissingSubject).subject === "string" }, "missing subject", "describeMissing()");
   const folder = `${plan.root}${missing.subject}/`;
   if (missing.reason === "no-prefix") return `no ${folder} folder in s3://${plan.bucket}`;
   if (missing.reason === "no-manifest") return `s3://${plan.bucket}/${folder} has no .xdlm manifest`;
@@ -69,12 +73,14 @@ export function describeMissing(plan: Pick<DownloadPlan, "bucket" | "root">, mis
  * last field `digest` (SHA-256 of the same text without it) that {@link fromPlanJson} checks.
  */
 export function toPlanJson(plan: DownloadPlan): string {
+  checkPlan(plan, "toPlanJson()");
   const body = planBody(plan);
   return `${body},\n  "digest": ${JSON.stringify(digestOf(body))}\n}\n`;
 }
 
 /** The SHA-256 of a plan's content (`sha256:<hex>`), as its file's `digest` field records it. */
 export function planDigest(plan: DownloadPlan): string {
+  checkPlan(plan, "planDigest()");
   return digestOf(planBody(plan));
 }
 

@@ -1,4 +1,3 @@
-import { InvalidArgumentError } from "../errors.js";
 import { UnexpectedContentError } from "../http/errors.js";
 import { mapLimit, Slots } from "../core/pool.js";
 import type { Bucket } from "../s3/bucket.js";
@@ -7,6 +6,8 @@ import { fromManifestJson, type ManifestEntry } from "../s3/manifest.js";
 import { localPathFor } from "../s3/paths.js";
 import { ManifestConflictError } from "./errors.js";
 import { toGlobMatcher } from "./glob.js";
+import { checkArgument, checkOptions } from "../core/validate.js";
+import { bucketRule, PLAN_OPTION_RULES } from "./option-rules.js";
 import { toRoot, type SubjectPrefix } from "./layouts.js";
 import { locateSubjects } from "./locate.js";
 import { PLAN_FORMAT, PLAN_VERSION, totalsOf, type DownloadPlan, type MissingSubject, type PlannedFile } from "./plan-format.js";
@@ -49,13 +50,15 @@ const MANIFEST_NAME = /^([^/]+)\.json$/;
  * The result is sorted and carries no time stamp: the same bucket and request give the same plan.
  */
 export async function makePlan(bucket: Bucket, options: PlanOptions): Promise<DownloadPlan> {
+  checkArgument(bucket, bucketRule, "bucket", "makePlan()");
+  checkArgument(options, { describe: "an object with root, subjects and include", test: (v) => typeof v === "object" && v !== null && !Array.isArray(v) }, "plan request", "makePlan()");
+  checkOptions(options, "makePlan()", PLAN_OPTION_RULES);
   const root = toRoot(options.root);
   const include = [...options.include];
   const matches = toGlobMatcher(include);
   const packages = [...(options.packages ?? [])];
   const packageMatches = packages.length > 0 ? toGlobMatcher(packages) : () => true;
   const concurrency = options.concurrency ?? 16;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new InvalidArgumentError(`concurrency must be a whole number of at least 1, not ${concurrency}`);
   const { found, missing: noFolder } = await locateSubjects(bucket, root, options.subjects, { signal: options.signal });
   const subjects = [...found.map((f) => f.subject), ...noFolder].sort(compareKeys);
   const requests = new Slots(concurrency);

@@ -1,6 +1,9 @@
 import { InvalidArgumentError } from "../errors.js";
 import { compareKeys } from "../s3/entries.js";
 import type { DownloadPlan, PlannedFile } from "./plan-format.js";
+import { checkArgument, type Rule } from "../core/validate.js";
+
+const planFiles: Rule = { describe: "a plan (with its list of files)", test: (v) => typeof v === "object" && v !== null && Array.isArray((v as { files?: unknown }).files) };
 
 /** Shard `index` (0-based) of `count`. */
 export interface ShardSpec {
@@ -34,6 +37,7 @@ export function checkShard(shard: ShardSpec): ShardSpec {
  * files always stay together, and every node that reads the same plan computes the same split.
  */
 export function assignShards(plan: Pick<DownloadPlan, "files">, count: number): Map<string, number> {
+  checkArgument(plan, planFiles, "plan", "assignShards()");
   checkShard({ index: 0, count });
   const bytes = new Map<string, number>();
   for (const file of plan.files) bytes.set(file.subject, (bytes.get(file.subject) ?? 0) + file.size);
@@ -51,6 +55,7 @@ export function assignShards(plan: Pick<DownloadPlan, "files">, count: number): 
 
 /** The files of shard `index` of `count`, in key order (all files when no shard is given). */
 export function shardFiles(plan: Pick<DownloadPlan, "files">, shard?: ShardSpec): PlannedFile[] {
+  checkArgument(plan, planFiles, "plan", "shardFiles()");
   if (!shard) return [...plan.files];
   const { index, count } = checkShard(shard);
   const shards = assignShards(plan, count);

@@ -20,7 +20,7 @@ import { NodeTransport, transportFor, type ResponseBody } from "../http/transpor
 import { ObjectReader } from "./object-reader.js";
 import { localPathFor } from "./paths.js";
 import { mapLimit, Slots } from "../core/pool.js";
-import { checkArgument, checkOptions, either, text, textList } from "../core/validate.js";
+import { checkArgument, checkOptions, either, recordList, text, textList } from "../core/validate.js";
 import { DOWNLOAD_OPTION_RULES, LIST_OPTION_RULES, WALK_OPTION_RULES } from "./option-rules.js";
 
 /** Options of listings. */
@@ -211,7 +211,6 @@ export class Bucket {
     checkArgument(what, either(text(), textList), "prefix or list of keys", "download()");
     checkArgument(dir, text(true), "target folder", "download()");
     checkOptions(options, "download()", DOWNLOAD_OPTION_RULES);
-    if (!dir) throw new InvalidArgumentError("download needs a target folder", "pass a folder such as data/");
     if (typeof what !== "string") for (const key of what) localPathFor(dir, key);
     assertWritableFolder(dir);
     const objects = typeof what === "string" ? await this.objectsUnder(what, options.signal) : await this.objectsFor(what, options.signal);
@@ -232,10 +231,12 @@ export class Bucket {
    * against the MD5 given, and a part file is resumed only for the same MD5.
    */
   async downloadKnown(files: readonly KnownObject[], dir: string, options: DownloadOptions = {}): Promise<DownloadSummary> {
-    if (!dir) throw new InvalidArgumentError("download needs a target folder", "pass a folder such as data/");
+    checkArgument(files, recordList, "list of files", "downloadKnown()");
+    checkArgument(dir, text(true), "target folder", "downloadKnown()");
+    checkOptions(options, "downloadKnown()", DOWNLOAD_OPTION_RULES);
     for (const file of files) localPathFor(dir, file.key);
     assertWritableFolder(dir);
-    return downloadKnownObjects(files, dir, this.getter(), { idleTimeoutMs: this.idleTimeoutMs, onRetry: this.onRetry, ...options, retryPolicy: this.policy, bucket: this.name });
+    return downloadKnownObjects(files, dir, this.getter(), { idleTimeoutMs: this.idleTimeoutMs, totalTimeoutMs: this.totalTimeoutMs, onRetry: this.onRetry, ...options, retryPolicy: this.policy, bucket: this.name });
   }
 
   /** Stops the underlying HTTP connections. */

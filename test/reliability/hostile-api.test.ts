@@ -9,7 +9,7 @@ import * as np from "../../lib/index.js";
 import { filesUnder, tempDir } from "../helpers/files.js";
 import { scenario } from "../helpers/hostile.js";
 
-const { allen, xnat, s3, frame, display } = np;
+const { allen, xnat, s3, frame, display, cohort } = np;
 const work = tempDir("np-hostile-api-");
 const dir = `${work.dir}/out`;
 const vol = { dims: [2, 2, 2] as [number, number, number], data: new Float32Array(8) };
@@ -17,7 +17,7 @@ const vol = { dims: [2, 2, 2] as [number, number, number], data: new Float32Arra
 /** Every error class the public API exports (top level and per portal). */
 function exportedErrorClasses(): Set<Function> {
   const classes = new Set<Function>();
-  for (const namespace of [np, allen, xnat, s3, display] as Record<string, unknown>[]) {
+  for (const namespace of [np, allen, xnat, s3, display, cohort] as Record<string, unknown>[]) {
     for (const value of Object.values(namespace)) {
       if (typeof value === "function" && value.prototype instanceof Error) classes.add(value);
     }
@@ -99,6 +99,31 @@ const calls: [string, () => unknown][] = [
   ["bucket.getText(42)", () => offline().getText(42 as any)],
   ["bucket.manifest(42)", () => offline().manifest(42 as any)],
   ["bucket.download(42, dir)", () => offline().download(42 as any, dir)],
+  ["bucket.downloadKnown(42, dir)", () => offline().downloadKnown(42 as any, dir)],
+  ["bucket.downloadKnown([], dir, {concurrency: 0})", () => offline().downloadKnown([], dir, { concurrency: 0 })],
+  ["cohort.toLayout(42)", () => cohort.toLayout(42 as any)],
+  ["cohort.toRoot(42)", () => cohort.toRoot(42 as any)],
+  ["cohort.toSubjectPrefixes(['100307'], 42)", () => cohort.toSubjectPrefixes(["100307"], 42 as any)],
+  ["cohort.toSubjectLabels(42)", () => cohort.toSubjectLabels(42 as any)],
+  ["cohort.locateSubjects(42, 'q1/', ['1'])", () => cohort.locateSubjects(42 as any, "q1/", ["1"])],
+  ["cohort.toGlobRegExp(42)", () => cohort.toGlobRegExp(42 as any)],
+  ["cohort.toGlobMatcher(42)", () => cohort.toGlobMatcher(42 as any)],
+  ["cohort.toGlobMatcher([42])", () => cohort.toGlobMatcher([42 as any])],
+  ["cohort.makePlan(bucket, 42)", () => cohort.makePlan(offline(), 42 as any)],
+  ["cohort.makePlan(bucket, {concurrency: NaN})", () => cohort.makePlan(offline(), { root: "q1/", subjects: ["100307"], include: ["*"], concurrency: NaN })],
+  ["cohort.makePlan(bucket, {include: 'x'})", () => cohort.makePlan(offline(), { root: "q1/", subjects: ["100307"], include: "*.txt" as any })],
+  ["cohort.toPlanJson(42)", () => cohort.toPlanJson(42 as any)],
+  ["cohort.fromPlanJson(42)", () => cohort.fromPlanJson(42 as any)],
+  ["cohort.planDigest(42)", () => cohort.planDigest(42 as any)],
+  ["cohort.describeMissing(42, 42)", () => cohort.describeMissing(42 as any, 42 as any)],
+  ["cohort.toPlanFrame(42)", () => cohort.toPlanFrame(42 as any)],
+  ["cohort.toMissingFrame(42)", () => cohort.toMissingFrame(42 as any)],
+  ["cohort.assignShards(42, 2)", () => cohort.assignShards(42 as any, 2)],
+  ["cohort.shardFiles(42)", () => cohort.shardFiles(42 as any)],
+  ["cohort.parseShard(42)", () => cohort.parseShard(42 as any)],
+  ["cohort.downloadPlan(bucket, 42, dir)", () => cohort.downloadPlan(offline(), 42 as any, dir)],
+  ["cohort.downloadPlan(bucket, plan, dir, {concurrency: 0})", () => cohort.downloadPlan(offline(), { bucket: "b", files: [] } as any, dir, { concurrency: 0 })],
+  ["cohort.toSlurmScript(42)", () => cohort.toSlurmScript(42 as any)],
   ["bucket.download('p/', 42)", () => offline().download("p/", 42 as any)],
 ];
 
@@ -114,7 +139,7 @@ describe("hostile: every public function fails with a documented error class on 
   it("the audit covers every function the public API exports", () => {
     const covered = new Set(calls.map(([name]) => name.replace(/^new /, "").split(/[(.]/).slice(0, 2).join(".")));
     const missing: string[] = [];
-    for (const [prefix, namespace] of Object.entries({ np, allen, xnat, s3, frame, display }) as [string, Record<string, unknown>][]) {
+    for (const [prefix, namespace] of Object.entries({ np, allen, xnat, s3, frame, display, cohort }) as [string, Record<string, unknown>][]) {
       for (const [key, value] of Object.entries(namespace)) {
         if (typeof value !== "function" || value.prototype instanceof Error || /^is[A-Z]/.test(key) || key === "inKernel") continue;
         if (!covered.has(`${prefix}.${key}`) && !(prefix === "display" && covered.has(`np.${key}`)) && !(prefix === "np" && covered.has(`display.${key}`))) missing.push(`${prefix}.${key}`);
