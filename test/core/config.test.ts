@@ -43,10 +43,13 @@ describe("config: where the services come from", () => {
     assert.ok(!text.includes("127.0.0.1"));
   });
 
-  it("real mode takes the ConnectomeDB login from ~/.netrc when the environment has none, and says where it came from", async () => {
+  it("real mode takes the ConnectomeDB login from a private ~/.netrc when the environment has none, and says where it came from (one others can read is refused)", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "np-netrc-"));
     const netrcFile = path.join(dir, "netrc");
-    fs.writeFileSync(netrcFile, "machine db.humanconnectome.org login hcpuser password pw-from-netrc-file\n");
+    fs.writeFileSync(netrcFile, "machine db.humanconnectome.org login hcpuser password pw-from-netrc-file\n", { mode: 0o644 });
+    fs.chmodSync(netrcFile, 0o644);
+    await assert.rejects(services({ NEUROPORTAL_MODE: "real" }, { netrcFile }), (error: Error) => error.name === "NetrcPermissionError" && /chmod 600/.test(error.message) && !error.message.includes("pw-from-netrc-file"));
+    fs.chmodSync(netrcFile, 0o600);
     const svc = await services({ NEUROPORTAL_MODE: "real" }, { netrcFile });
     assert.equal(svc.xnat?.user, "hcpuser");
     assert.equal(svc.xnat?.password, "pw-from-netrc-file");
