@@ -90,6 +90,18 @@ export function flood(res: http.ServerResponse, total: number, headers: http.Out
   });
 }
 
+/**
+ * Registers an `afterEach` hook (call it inside a `describe`) that closes every server handed to
+ * the returned `track` during the test: `const server = track(await hostileServer(...))`.
+ */
+export function closedAfterEach(): <T extends { close(): Promise<void> | void }>(server: T) => T {
+  const open: { close(): Promise<void> | void }[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((server) => server.close()));
+  });
+  return (server) => (open.push(server), server);
+}
+
 /** An HTML maintenance page as proxies serve it with status 200. */
 export const MAINTENANCE_PAGE = "<!DOCTYPE html><html><head><title>Down for maintenance</title></head><body><h1>Back soon</h1></body></html>";
 

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import * as s3 from "../../lib/s3/index.js";
 import { isPartFileBusyError } from "../../lib/index.js";
 import { fakeS3, FAKE_BUCKET, type FakeS3 } from "../helpers/fake-s3.js";
-import { md5, scenario } from "../helpers/hostile.js";
+import { closedAfterEach, md5, scenario } from "../helpers/hostile.js";
 import { filesUnder, tempDir } from "../helpers/files.js";
 
 const OBJECTS: Record<string, Buffer> = {
@@ -76,22 +76,13 @@ function plantLock(dir: string, key: string, owner: { pid: number; host: string 
 
 describe("hostile: concurrent downloads into one folder — one writer per part file", () => {
   const work = tempDir("np-hostile-concurrent-");
-  const servers: FakeS3[] = [];
-  const buckets: s3.Bucket[] = [];
-  const open = (server: FakeS3) => {
-    const bucket = s3.bucket(FAKE_BUCKET, server.options);
-    buckets.push(bucket);
-    return bucket;
-  };
-  afterEach(async () => {
-    for (const bucket of buckets.splice(0)) bucket.close();
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
+  const track = closedAfterEach();
+  const open = (server: FakeS3) => track(s3.bucket(FAKE_BUCKET, server.options));
   after(() => work.remove());
 
   scenario("three downloads of one prefix into one folder at once: each file written once, the others skip it after it verifies; the files are exact", async () => {
     const server = await slowS3(150);
-    servers.push(server);
+    track(server);
     const target = path.join(work.dir, "three");
     const summaries = await Promise.all([0, 1, 2].map(() => open(server).download("c/", target, { concurrency: 2 })));
     for (const summary of summaries) assert.ok(summary.ok, JSON.stringify(summary.failures));
@@ -106,7 +97,7 @@ describe("hostile: concurrent downloads into one folder — one writer per part 
 
   scenario("with onBusy \"fail\", the second download's busy files fail with PartFileBusyError naming the writer; no wrong or partial file remains", async () => {
     const server = await slowS3(300);
-    servers.push(server);
+    track(server);
     const target = path.join(work.dir, "fail");
     const first = open(server).download("c/", target, { concurrency: 4 });
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -126,7 +117,7 @@ describe("hostile: concurrent downloads into one folder — one writer per part 
 
   scenario("a lock left by a dead process on this host, over a part file of unknown origin, is broken and the file is fetched whole: right bytes", async () => {
     const server = await slowS3(0);
-    servers.push(server);
+    track(server);
     const target = path.join(work.dir, "dead");
     plantLock(target, "c/a.bin", { pid: deadPid(), host: os.hostname() });
     fs.writeFileSync(path.join(target, "c/a.bin.part"), Buffer.alloc(20_000, 0xee));
@@ -139,7 +130,7 @@ describe("hostile: concurrent downloads into one folder — one writer per part 
 
   scenario("a lock held by a live process (this machine, fresh) with onBusy \"fail\": that file fails with PartFileBusyError, its lock stays, nothing under its name; the rest are exact", async () => {
     const server = await slowS3(0);
-    servers.push(server);
+    track(server);
     const target = path.join(work.dir, "live-fail");
     const lock = plantLock(target, "c/b.bin", { pid: process.ppid, host: os.hostname() });
     const summary = await open(server).download("c/", target, { onBusy: "fail" });
@@ -155,7 +146,7 @@ describe("hostile: concurrent downloads into one folder — one writer per part 
 
   scenario("a lock held by a live process with onBusy \"wait\" and busyTimeoutMs 300: the other files first, then PartFileBusyError after the bounded wait", async () => {
     const server = await slowS3(0);
-    servers.push(server);
+    track(server);
     const target = path.join(work.dir, "live-wait");
     const lock = plantLock(target, "c/sub/c.bin", { pid: process.ppid, host: os.hostname() });
     const started = Date.now();
@@ -170,7 +161,7 @@ describe("hostile: concurrent downloads into one folder — one writer per part 
 
   scenario("a lock from another host not refreshed for two minutes is stale: broken, and the file downloaded exactly", async () => {
     const server = await slowS3(0);
-    servers.push(server);
+    track(server);
     const target = path.join(work.dir, "foreign-stale");
     plantLock(target, "c/sub/d.bin", { pid: 4242, host: "some-other-node" }, 120_000);
     const summary = await open(server).download("c/", target);
@@ -180,7 +171,7 @@ describe("hostile: concurrent downloads into one folder — one writer per part 
 
   scenario("an empty lock file older than its grace (a process that died creating it) is broken; an unreadable lock is never taken for a free one while fresh", async () => {
     const server = await slowS3(0);
-    servers.push(server);
+    track(server);
     const target = path.join(work.dir, "empty-lock");
     const old = path.join(target, "c/a.bin.part.lock");
     fs.mkdirSync(path.dirname(old), { recursive: true });
@@ -198,7 +189,7 @@ describe("hostile: concurrent downloads into one folder — one writer per part 
 
   scenario("a concurrent download that is aborted leaves its part files to the other, which completes every file exactly", async () => {
     const server = await slowS3(200);
-    servers.push(server);
+    track(server);
     const target = path.join(work.dir, "abort");
     const controller = new AbortController();
     const doomed = open(server).download("c/", target, { concurrency: 4, signal: controller.signal });

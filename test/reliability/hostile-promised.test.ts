@@ -17,7 +17,7 @@ import { MAX_CONSTRAINT_DEPTH, toConstraintSet } from "../../lib/xnat/constraint
 import { toSearchDocument } from "../../lib/xnat/search-document.js";
 import { createZip } from "../../demo/src/zip.js";
 import { fakeS3, FAKE_BUCKET, listingXml } from "../helpers/fake-s3.js";
-import { FAST_RETRY, hostileServer, MAINTENANCE_PAGE, rejection, rmaEnvelope, scenario, type HostileServer } from "../helpers/hostile.js";
+import { closedAfterEach, FAST_RETRY, type HostileServer, hostileServer, MAINTENANCE_PAGE, rejection, rmaEnvelope, scenario } from "../helpers/hostile.js";
 import { filesUnder, tempDir } from "../helpers/files.js";
 
 const SESSION_ID = "0123456789ABCDEF0123456789ABCDEF";
@@ -46,12 +46,8 @@ function xnatLike(first: (url: string, method: string, res: import("node:http").
 }
 
 describe("hostile: what RELIABILITY.md promises, tried against misbehaving servers and callers", () => {
-  const servers: { close(): Promise<void> }[] = [];
   const work = tempDir("np-hostile-promised-");
-  const track = <T extends { close(): Promise<void> }>(server: T): T => (servers.push(server), server);
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
+  const track = closedAfterEach();
   after(() => work.remove());
 
   describe("a single maintenance page (HTML with 200) is retried", () => {

@@ -16,7 +16,7 @@ import { isInvalidArgumentError } from "../../lib/errors.js";
 import { isHttpError } from "../../lib/http/errors.js";
 import { redirected, type TransportRequest } from "../../lib/http/transport.js";
 import { fakeS3, FAKE_BUCKET } from "../helpers/fake-s3.js";
-import { hostileServer, rejection, scenario, type HostileServer } from "../helpers/hostile.js";
+import { closedAfterEach, type HostileServer, hostileServer, rejection, scenario } from "../helpers/hostile.js";
 import { tempDir } from "../helpers/files.js";
 
 const SESSION_ID = "0123456789ABCDEF0123456789ABCDEF";
@@ -43,12 +43,8 @@ const showsNoSecret = (text: string) => {
 };
 
 describe("hostile: secrets and credentials", () => {
-  const servers: { close(): Promise<void> }[] = [];
   const work = tempDir("np-hostile-secrets-");
-  const track = <T extends { close(): Promise<void> }>(server: T): T => (servers.push(server), server);
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
+  const track = closedAfterEach();
   after(() => work.remove());
 
   describe("user info in an address is refused for every client, before any request", () => {

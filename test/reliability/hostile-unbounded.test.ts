@@ -18,7 +18,7 @@ import { isHttpError, isNetworkError, isResponseTooLargeError, isTimeoutError, t
 import { isIntegrityError, isNeuroportalError } from "../../lib/errors.js";
 import type { RetryEvent } from "../../lib/core/retry.js";
 import { fakeS3, FAKE_BUCKET, listingXml, type FakeS3 } from "../helpers/fake-s3.js";
-import { FAST_RETRY, flood, hostileServer, md5, rejection, rmaEnvelope, scenario, trickle, type HostileServer } from "../helpers/hostile.js";
+import { closedAfterEach, FAST_RETRY, flood, type HostileServer, hostileServer, md5, rejection, rmaEnvelope, scenario, trickle } from "../helpers/hostile.js";
 import { filesUnder, tempDir } from "../helpers/files.js";
 
 const SESSION_ID = "0123456789ABCDEF0123456789ABCDEF";
@@ -41,15 +41,8 @@ function xnatLike(data: (req: import("node:http").IncomingMessage, res: import("
 }
 
 describe("hostile: unbounded work is cut — deadlines, size bounds, capped waits, bounded paging", () => {
-  const servers: { close(): Promise<void> }[] = [];
   const work = tempDir("np-hostile-unbounded-");
-  const track = <T extends { close(): Promise<void> }>(server: T): T => {
-    servers.push(server);
-    return server;
-  };
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
+  const track = closedAfterEach();
   after(() => work.remove());
 
   describe("deadlines: a body that trickles forever is cut by totalTimeoutMs", () => {

@@ -18,7 +18,7 @@ import { runNotebook } from "../../lib/notebooks/index.js";
 import { fakeS3, FAKE_BUCKET } from "../helpers/fake-s3.js";
 import { captureIo } from "../helpers/capture-io.js";
 import { writeNotebook } from "../helpers/notebooks.js";
-import { hostileServer, rejection, rmaEnvelope, scenario, silentServer } from "../helpers/hostile.js";
+import { closedAfterEach, hostileServer, rejection, rmaEnvelope, scenario, silentServer } from "../helpers/hostile.js";
 
 const QUERY = "api/v2/data/Structure/query.json?criteria=[graph_id$eq1]";
 const FAST = { retries: 2, baseDelayMs: 20, maxDelayMs: 40 };
@@ -35,11 +35,7 @@ async function noticesDuring(run: () => Promise<unknown>): Promise<{ notices: Re
 }
 
 describe("hostile: waits are never silent", () => {
-  const servers: { close(): Promise<void> }[] = [];
-  const track = <T extends { close(): Promise<void> }>(server: T): T => (servers.push(server), server);
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
+  const track = closedAfterEach();
 
   scenario("an Allen query against a server that never answers: each retry is reported as it happens, the final TimeoutError names 3 attempts and the total time", async () => {
     const silent = track(await silentServer());
