@@ -7,7 +7,7 @@ import { serverFrom } from "../../lib/cli/xnat.js";
 import { startXnatDemo, type XnatDemo } from "../../demo/src/xnat/index.js";
 import { captureIo } from "../helpers/capture-io.js";
 import { filesUnder, tempDir } from "../helpers/files.js";
-import { tamperProxy } from "../reliability/tamper.js";
+import { tamperProxy } from "../helpers/proxies.js";
 
 const md5 = (file: string) => createHash("md5").update(fs.readFileSync(file)).digest("hex");
 const SESSION = "HCP_Q1/100307/100307_3T";

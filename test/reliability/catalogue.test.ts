@@ -16,7 +16,7 @@ import { isUnsafePathError } from "../../lib/errors.js";
 import { HttpError, isHttpError, isNetworkError, isTimeoutError, isUnexpectedContentError, UnexpectedContentError } from "../../lib/http/errors.js";
 import { readZip, isZipFormatError } from "../../lib/zip/index.js";
 import { createZip } from "../../demo/src/zip.js";
-import { tamperProxy } from "./tamper.js";
+import { tamperProxy } from "../helpers/proxies.js";
 import { filesUnder, tempDir } from "../helpers/files.js";
 import { isLocalWriteError } from "../../lib/files/local-write.js";
 import { toBucketOptions } from "../../lib/s3/options.js";

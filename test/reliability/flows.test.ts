@@ -12,7 +12,7 @@ import { startS3Demo, Q1_BUCKET, type S3DemoInfo } from "../../demo/src/s3/index
 import type { RunningService } from "../../demo/src/types.js";
 import { S3_OBJECT_GET, XNAT_LOGIN_PATHS, type FaultSpec } from "../../demo/src/faults/index.js";
 import { isNeuroportalError, type NeuroportalError } from "../../lib/errors.js";
-import { tamperProxy } from "./tamper.js";
+import { tamperProxy } from "../helpers/proxies.js";
 import { toBucketOptions } from "../../lib/s3/options.js";
 import { filesUnder } from "../helpers/files.js";
 

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import * as s3 from "../../lib/s3/index.js";
 import { Q1_BUCKET } from "../../demo/src/s3/index.js";
 import { S3_SERVER_KINDS, sharedS3Server, type S3TestServer } from "../helpers/s3-servers.js";
-import { tamperProxy } from "./tamper.js";
+import { tamperProxy } from "../helpers/proxies.js";
 import { filesUnder } from "../helpers/files.js";
 
 const MOTOR = "q1/100307/MNINonLinear/Results/tfMRI_MOTOR_LR/";

@@ -11,7 +11,7 @@ import { startXnatDemo, type XnatDemo } from "../../demo/src/xnat/index.js";
 import { startS3Demo, Q1_BUCKET, type S3DemoInfo } from "../../demo/src/s3/index.js";
 import type { RunningService } from "../../demo/src/types.js";
 import { formatFaultStats, type FaultSpec, type FaultStats } from "../../demo/src/faults/index.js";
-import { tamperProxy } from "./tamper.js";
+import { tamperProxy } from "../helpers/proxies.js";
 import { toBucketOptions } from "../../lib/s3/options.js";
 
 /** Seconds of load (default 20; NEUROPORTAL_SOAK_SECONDS up to 50 keeps the whole test under a minute). */

@@ -1,5 +1,3 @@
-import * as http from "node:http";
-import { listenLoopback, LoopbackServer } from "../../demo/src/loopback";
 import { startS3Demo, S3DemoOptions } from "../../demo/src/s3/index";
 import type { RunningService } from "../../demo/src/types";
 import type { S3DemoInfo } from "../../demo/src/s3/index";
@@ -24,74 +22,5 @@ export async function demo(options: S3DemoOptions = {}): Promise<RunningService<
   return startS3Demo(options);
 }
 
-/** What the fault proxy does to GET responses whose path matches. */
-export interface Fault {
-  match: (path: string) => boolean;
-  /** Cut the connection after this many body bytes. */
-  cutAfter?: number;
-  /** Flip one byte of the body. */
-  corrupt?: boolean;
-  /** Stop sending after this many body bytes and keep the connection open (a stalled body). */
-  stallAfter?: number;
-  /** Answer with this status and an HTML page instead of asking the upstream (200: a maintenance page). */
-  htmlStatus?: number;
-  /** Also damage requests other than GET (e.g. HEAD). */
-  anyMethod?: boolean;
-  /** How many matching responses to damage (default 1; Infinity: all). */
-  times?: number;
-}
-
-export const MAINTENANCE_PAGE = "<!DOCTYPE html><html><head><title>Down for maintenance</title></head><body><h1>We'll be back soon</h1></body></html>";
-
-/** A loopback proxy in front of the demo that damages chosen responses, and counts requests. */
-export async function faultProxy(upstream: string, faults: Fault[]): Promise<LoopbackServer & { requests: { method: string; path: string; range?: string }[] }> {
-  const target = new URL(upstream);
-  const requests: { method: string; path: string; range?: string }[] = [];
-  const left = faults.map((fault) => fault.times ?? 1);
-  const server = await listenLoopback((req, res) => {
-    const requestPath = decodeURIComponent((req.url ?? "/").split("?")[0]);
-    requests.push({ method: req.method ?? "", path: requestPath, range: req.headers.range });
-    const index = faults.findIndex((fault, i) => (req.method === "GET" || fault.anyMethod) && left[i] > 0 && fault.match(requestPath));
-    const fault = index >= 0 ? faults[index] : undefined;
-    if (fault) left[index]--;
-    if (fault?.htmlStatus !== undefined) {
-      req.resume();
-      res.writeHead(fault.htmlStatus, { "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(MAINTENANCE_PAGE) });
-      res.end(req.method === "HEAD" ? undefined : MAINTENANCE_PAGE);
-      return;
-    }
-    const upstreamReq = http.request({ host: target.hostname, port: Number(target.port), method: req.method, path: req.url, headers: req.headers }, (upstreamRes) => {
-      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-      let sent = 0;
-      let flipped = false;
-      upstreamRes.on("data", (chunk: Buffer) => {
-        if (fault?.stallAfter !== undefined && sent + chunk.length > fault.stallAfter) {
-          if (sent < fault.stallAfter) res.write(chunk.subarray(0, fault.stallAfter - sent));
-          sent = fault.stallAfter;
-          upstreamRes.pause();
-          return;
-        }
-        if (fault?.cutAfter !== undefined && sent + chunk.length > fault.cutAfter) {
-          upstreamRes.destroy();
-          res.write(chunk.subarray(0, fault.cutAfter - sent), () => res.socket?.destroy());
-          sent = fault.cutAfter;
-          return;
-        }
-        if (fault?.corrupt && !flipped && chunk.length > 0) {
-          chunk = Buffer.from(chunk);
-          chunk[Math.floor(chunk.length / 2)] ^= 0xff;
-          flipped = true;
-        }
-        sent += chunk.length;
-        res.write(chunk);
-      });
-      upstreamRes.on("end", () => {
-        if (fault?.stallAfter === undefined) res.end();
-      });
-    });
-    upstreamReq.on("error", () => res.destroy());
-    req.pipe(upstreamReq);
-  });
-  return Object.assign(server, { requests });
-}
-
+export { faultProxy, type Fault } from "../helpers/proxies.js";
+export { MAINTENANCE_PAGE } from "../helpers/hostile.js";

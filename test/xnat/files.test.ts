@@ -8,7 +8,7 @@ import { isUnexpectedContentError } from "../../lib/http/errors.js";
 import { startXnatDemo, type XnatDemo } from "../../demo/src/xnat/index.js";
 import { createZip } from "../../demo/src/zip.js";
 import { filesUnder, tempDir } from "../helpers/files.js";
-import { tamperProxy } from "../reliability/tamper.js";
+import { tamperProxy } from "../helpers/proxies.js";
 
 const md5 = (file: string) => createHash("md5").update(fs.readFileSync(file)).digest("hex");
 

@@ -7,7 +7,7 @@ import { listenLoopback, type LoopbackServer } from "../../demo/src/loopback.js"
 import { startXnatDemo, type XnatDemo } from "../../demo/src/xnat/index.js";
 import { isTimeoutError, UnexpectedContentError } from "../../lib/http/errors.js";
 import { XNAT_LOGIN_PATHS } from "../../demo/src/faults/index.js";
-import { tamperProxy } from "../reliability/tamper.js";
+import { tamperProxy } from "../helpers/proxies.js";
 import { AuthenticationError, InsecureConnectionError, MissingCredentialsError, NotFoundError, SessionClosedError, connect } from "../../lib/xnat/index.js";
 import { mapLimit } from "../../lib/core/pool.js";
 import { fromNetrcText, netrcEntryFor } from "../../lib/xnat/credentials.js";
