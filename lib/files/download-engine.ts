@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { IntegrityError, isIntegrityError } from "../errors.js";
-import { NetworkError } from "../http/errors.js";
+import { NetworkError, UnexpectedContentError } from "../http/errors.js";
 import { mapLimit } from "../core/pool.js";
 import { DEFAULT_RETRY, withRetry } from "../core/retry.js";
 import { appendBody } from "./append-body.js";
@@ -40,7 +40,7 @@ export async function downloadFrom(source: DownloadSource, dir: string, options:
  * typed; an abort rejects the whole download and keeps the part files for later.
  */
 export async function downloadFiles(files: readonly RemoteFile[], dir: string, source: DownloadSource, options: EngineOptions = {}): Promise<DownloadSummary> {
-  const progress = new ProgressState(files.length, files.reduce((sum, f) => sum + f.size, 0), options.onProgress);
+  const progress = new ProgressState(files.length, files.reduce((sum, f) => sum + (hasListedSize(f) ? f.size : 0), 0), options.onProgress);
   const received = { bytes: 0 };
   const concurrency = options.concurrency ?? 8;
   progress.emit("start");
@@ -50,6 +50,9 @@ export async function downloadFiles(files: readonly RemoteFile[], dir: string, s
     let result: DownloadedFile | typeof DEFERRED;
     try {
       target = localPathFor(dir, file.key);
+      if (!hasListedSize(file)) {
+        throw new UnexpectedContentError("a listed size in bytes", "text", file.location, `${file.key} is listed with size ${String(file.size)}`, "the listing is damaged or does not say how large the file is; nothing was fetched for it");
+      }
       result = await fetchOne(file, target, source, options, progress, received, wait);
     } catch (error) {
       if (options.signal?.aborted) throw error;
@@ -64,6 +67,11 @@ export async function downloadFiles(files: readonly RemoteFile[], dir: string, s
   deferred.forEach((index, i) => (results[index] = waited[i]));
   progress.emit("done");
   return summarize(results as DownloadedFile[], received.bytes);
+}
+
+/** A size the engine can bound the body by, verify against and resume from: a whole number of bytes. */
+function hasListedSize(file: RemoteFile): boolean {
+  return Number.isSafeInteger(file.size) && file.size >= 0;
 }
 
 function summarize(files: DownloadedFile[], bytes: number): DownloadSummary {

@@ -77,7 +77,8 @@ function zipGroups(listed: readonly PlannedFile[], wanted: readonly PlannedFile[
   for (const [collectionUri, files] of byResource) {
     const missing = files.wanted.filter((entry) => fs.statSync(localPathFor(dir, entry.key), { throwIfNoEntry: false })?.size !== entry.file.size);
     const worth = choice === "always" ? missing.length > 0 : missing.length >= minFiles && missing.length * 2 >= files.listed.length;
-    if (!worth) continue;
+    // A zip is bounded by its files' listed sizes: without them all, the files come one by one (and those without a size fail typed).
+    if (!worth || !files.listed.every((entry) => Number.isSafeInteger(entry.file.size) && entry.file.size >= 0)) continue;
     const first = files.listed[0].file;
     groups.push({ resource: first.resource, resourceId: first.resourceId, scan: first.scan, collectionUri, listed: files.listed, wanted: missing });
   }

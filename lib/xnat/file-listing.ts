@@ -67,7 +67,8 @@ export function fromResourceListing(listing: Listing): XnatResource[] {
 /**
  * Rows of `/files` (`Name, Size, URI, collection, file_tags, file_format, file_content, cat_ID,
  * digest`). The path inside the resource is what follows `/files/` in the URI; a URI that is not
- * a file below `/data/` (or `/REST/`), or whose path has empty, `.` or `..` segments, is refused
+ * a file below `/data/` (or `/REST/`), or whose path has empty, `.` or `..` segments (also
+ * percent-encoded, as `%2e%2e`, which URL resolution reads as `..`), is refused
  * with {@link UnexpectedContentError}: it is never requested nor written.
  */
 export function fromFileListing(listing: Listing, source: string): XnatFile[] {
@@ -97,7 +98,7 @@ export function filePathOf(uri: string): string | undefined {
   const match = /^\/(?:data|REST)\/(?:[^/?#]+\/)*?resources\/[^/?#]+\/files\/([^?#]+)$/.exec(uri);
   if (!match || uri.includes("\\") || uri.includes("\0")) return undefined;
   const path = match[1];
-  const segments = uri.split("/").slice(1);
+  const segments = uri.split("/").slice(1).map((segment) => segment.replace(/%2e/gi, "."));
   if (segments.some((segment) => segment === "" || segment === "." || segment === "..")) return undefined;
   return path;
 }

@@ -102,6 +102,25 @@ export function closedAfterEach(): <T extends { close(): Promise<void> | void }>
   return (server) => (open.push(server), server);
 }
 
+/** The session id an {@link xnatLikeServer} hands out. */
+export const XNAT_SESSION_ID = "0123456789ABCDEF0123456789ABCDEF";
+
+/** A session's files listing as XNAT answers `.../files?format=json`. */
+export function xnatFileListing(rows: readonly Record<string, string>[]): string {
+  return JSON.stringify({ ResultSet: { totalRecords: String(rows.length), Result: rows } });
+}
+
+/** An XNAT-like server: logins (`/data/JSESSION`) succeed with {@link XNAT_SESSION_ID}; `data` answers everything else. */
+export function xnatLikeServer(data: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<HostileServer> {
+  return hostileServer((req, res) => {
+    if ((req.url ?? "").startsWith("/data/JSESSION")) {
+      res.writeHead(200, { "content-type": "text/plain", "set-cookie": `JSESSIONID=${XNAT_SESSION_ID}; Path=/` });
+      return void res.end(req.method === "DELETE" ? "" : XNAT_SESSION_ID);
+    }
+    data(req, res);
+  });
+}
+
 /** An HTML maintenance page as proxies serve it with status 200. */
 export const MAINTENANCE_PAGE = "<!DOCTYPE html><html><head><title>Down for maintenance</title></head><body><h1>Back soon</h1></body></html>";
 

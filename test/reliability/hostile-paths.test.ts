@@ -14,7 +14,8 @@ import { isInvalidArgumentError, isUnsafePathError } from "../../lib/errors.js";
 import { isLocalWriteError } from "../../lib/files/local-write.js";
 import { createZip } from "../../demo/src/zip.js";
 import { fakeS3, FAKE_BUCKET } from "../helpers/fake-s3.js";
-import { hostileServer, md5, rejection, rmaEnvelope, scenario, type HostileServer } from "../helpers/hostile.js";
+import { hostileServer, md5, rejection, rmaEnvelope, scenario, xnatFileListing, xnatLikeServer, type HostileServer } from "../helpers/hostile.js";
+import { isUnexpectedContentError } from "../../lib/http/errors.js";
 import { filesUnder, tempDir } from "../helpers/files.js";
 
 const SESSION_ID = "0123456789ABCDEF0123456789ABCDEF";
@@ -123,6 +124,32 @@ describe("hostile: paths from data stay where they belong", () => {
       await cdb.project("HCP Q1@x:y").subjects();
       assert.equal(server.hits.at(-1)?.url.split("?")[0], "/data/projects/HCP%20Q1@x:y/subjects");
     });
+  });
+
+  describe("XNAT file URIs from a listing stay inside their resource", () => {
+    for (const segment of ["%2e%2e", "%2E%2E", ".%2e", "%2e"]) {
+      scenario(`a listed file URI with the segment ${segment} (read as a dot segment by URL resolution) refuses the listing: UnexpectedContentError, no file requested, nothing written`, async () => {
+        const uri = `/data/experiments/E1/resources/NIFTI/files/${segment}/${segment}/../secret.txt`.replace("/../", `/${segment}/`);
+        const row = { Name: "secret.txt", Size: "5", URI: uri, collection: "NIFTI", cat_ID: "7", digest: md5("hello"), file_format: "", file_content: "", file_tags: "" };
+        const fileGets: string[] = [];
+        const server = await xnatLikeServer((req, res) => {
+          if ((req.url ?? "").includes("/files?")) return void res.writeHead(200, { "content-type": "application/json" }).end(xnatFileListing([row]));
+          fileGets.push(req.url ?? "");
+          res.writeHead(200, { "content-length": "5" }).end("hello");
+        });
+        const cdb = await xnat.connect(server.url, { user: "u", password: "pw-dots" });
+        try {
+          const target = path.join(work.dir, `xnat-dots-${segment}`);
+          const error = await rejection(cdb.project("P").subject("S").experiment("E").download(target));
+          assert.ok(isUnexpectedContentError(error), String(error));
+          assert.deepEqual(fileGets, []);
+          assert.ok(!fs.existsSync(target) || filesUnder(target).length === 0);
+        } finally {
+          await cdb.close().catch(() => undefined);
+          await server.close();
+        }
+      });
+    }
   });
 
   describe("service addresses: no query or fragment; URLs are built, not concatenated", () => {

@@ -14,30 +14,18 @@ import { once } from "node:events";
 import * as allen from "../../lib/allen/index.js";
 import * as s3 from "../../lib/s3/index.js";
 import * as xnat from "../../lib/xnat/index.js";
-import { isHttpError, isNetworkError, isResponseTooLargeError, isTimeoutError, type TimeoutError } from "../../lib/http/errors.js";
+import { isHttpError, isNetworkError, isResponseTooLargeError, isTimeoutError, isUnexpectedContentError, type TimeoutError } from "../../lib/http/errors.js";
 import { isIntegrityError, isNeuroportalError } from "../../lib/errors.js";
 import type { RetryEvent } from "../../lib/core/retry.js";
 import { fakeS3, FAKE_BUCKET, listingXml, type FakeS3 } from "../helpers/fake-s3.js";
-import { closedAfterEach, FAST_RETRY, flood, type HostileServer, hostileServer, md5, rejection, rmaEnvelope, scenario, trickle } from "../helpers/hostile.js";
+import { closedAfterEach, FAST_RETRY, flood, type HostileServer, hostileServer, md5, rejection, rmaEnvelope, scenario, trickle, xnatFileListing, xnatLikeServer } from "../helpers/hostile.js";
 import { filesUnder, tempDir } from "../helpers/files.js";
 
-const SESSION_ID = "0123456789ABCDEF0123456789ABCDEF";
 const QUERY = "api/v2/data/Structure/query.json?criteria=[graph_id$eq1]";
 
 /** A gzip body that decodes to `decodedBytes` zeros (about 1000 times smaller on the wire). */
 function gzipBomb(decodedBytes: number): Buffer {
   return zlib.gzipSync(Buffer.alloc(decodedBytes), { level: 9 });
-}
-
-/** An XNAT-like server: logins succeed; `data` answers everything else. */
-function xnatLike(data: (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => void) {
-  return hostileServer((req, res) => {
-    if ((req.url ?? "").startsWith("/data/JSESSION")) {
-      res.writeHead(200, { "content-type": "text/plain", "set-cookie": `JSESSIONID=${SESSION_ID}; Path=/` });
-      return void res.end(SESSION_ID);
-    }
-    data(req, res);
-  });
 }
 
 describe("hostile: unbounded work is cut — deadlines, size bounds, capped waits, bounded paging", () => {
@@ -112,6 +100,66 @@ describe("hostile: unbounded work is cut — deadlines, size bounds, capped wait
   });
 
   describe("size bounds: bodies stop at their declared or listed size", () => {
+    for (const zip of ["never", "always"] as const) {
+      scenario(`an XNAT file listed without a size (zip: ${zip}) fails typed (UnexpectedContentError) with no request for it and no zip asked for; its sibling comes exact`, async () => {
+        const good = Buffer.alloc(1000, 3);
+        const base = "/data/experiments/E1/scans/2/resources/NIFTI/files";
+        const rows = [
+          { Name: "t1.nii", Size: "", URI: `${base}/t1.nii`, collection: "NIFTI", cat_ID: "7", digest: md5("x"), file_format: "", file_content: "", file_tags: "" },
+          { Name: "t2.nii", Size: "1000", URI: `${base}/t2.nii`, collection: "NIFTI", cat_ID: "7", digest: md5(good), file_format: "", file_content: "", file_tags: "" },
+        ];
+        const asked: string[] = [];
+        const server = track(
+          await xnatLikeServer((req, res) => {
+            const url = req.url ?? "";
+            if (url.includes("/files?format=json")) return void res.writeHead(200, { "content-type": "application/json" }).end(xnatFileListing(rows));
+            asked.push(url);
+            if (url.startsWith(`${base}/t2.nii`)) return void res.writeHead(200, { "content-length": "1000" }).end(good);
+            void flood(res, 4 * 1024 * 1024, { "content-type": "application/zip" });
+          }),
+        );
+        const cdb = await xnat.connect(server.url, { user: "u", password: "pw-nosize" });
+        try {
+          const target = path.join(work.dir, `xnat-nosize-${zip}`);
+          const summary = await cdb.project("P").subject("S").experiment("E").scan("2").resource("NIFTI").download(target, { zip });
+          assert.deepEqual(summary.failures.map((f) => f.key), ["t1.nii"]);
+          assert.ok(isUnexpectedContentError(summary.failures[0].error), String(summary.failures[0].error));
+          assert.match(summary.failures[0].error.message, /t1\.nii is listed with size NaN/);
+          assert.deepEqual(asked, [`${base}/t2.nii`], "only the sized file was asked for: no zip a listed size cannot bound");
+          assert.deepEqual(filesUnder(target), ["t2.nii"]);
+          assert.ok(fs.readFileSync(path.join(target, "t2.nii")).equals(good));
+        } finally {
+          await cdb.close().catch(() => undefined);
+        }
+      });
+    }
+
+    scenario("an XNAT file streaming 4 MiB for a file listed at 1000 bytes is cut at 1000: IntegrityError after one more try, nothing on disk, little read", async () => {
+      const listed = Buffer.alloc(1000, 6);
+      const uri = "/data/experiments/E1/scans/2/resources/NIFTI/files/t1.nii";
+      const row = { Name: "t1.nii", Size: "1000", URI: uri, collection: "NIFTI", cat_ID: "7", digest: md5(listed), file_format: "NIFTI", file_content: "", file_tags: "" };
+      let gets = 0;
+      const server = track(
+        await xnatLikeServer((req, res) => {
+          if ((req.url ?? "").includes("/files?")) return void res.writeHead(200, { "content-type": "application/json" }).end(xnatFileListing([row]));
+          gets++;
+          void flood(res, 4 * 1024 * 1024, { "content-type": "application/octet-stream" });
+        }),
+      );
+      const cdb = await xnat.connect(server.url, { user: "u", password: "pw-long", retry: FAST_RETRY });
+      try {
+        const target = path.join(work.dir, "xnat-long");
+        const summary = await cdb.project("P").subject("S").experiment("E").scan("2").resource("NIFTI").download(target, { zip: "never" });
+        assert.equal(summary.failed, 1);
+        assert.ok(isIntegrityError(summary.failures[0].error), String(summary.failures[0].error));
+        assert.match(summary.failures[0].error.message, /sent more than the 1000 bytes expected/);
+        assert.deepEqual(filesUnder(target), []);
+        assert.equal(gets, 2);
+      } finally {
+        await cdb.close().catch(() => undefined);
+      }
+    });
+
     scenario("an S3 GET streaming 64 MiB for an object listed at 1000 bytes is cut at 1000: IntegrityError after one more try, nothing on disk, little read", async () => {
       const listed = Buffer.alloc(1000, 9);
       let sent = 0;
@@ -191,7 +239,7 @@ describe("hostile: unbounded work is cut — deadlines, size bounds, capped wait
 
     scenario("a gzip bomb as an XNAT listing stops at the session's maxBodyBytes with ResponseTooLargeError", async () => {
       const bomb = gzipBomb(32 * 1024 * 1024);
-      const server = track(await xnatLike((_req, res) => res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" }).end(bomb)));
+      const server = track(await xnatLikeServer((_req, res) => res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" }).end(bomb)));
       const cdb = await xnat.connect(server.url, { user: "u", password: "pw-bomb", maxBodyBytes: 256 * 1024 });
       try {
         const error = await rejection(cdb.projects());
