@@ -42,6 +42,10 @@ export function fromListingJson(text: string, source: string, preferred: readonl
   if (!resultSet || typeof resultSet !== "object" || !Array.isArray(resultSet.Result)) {
     throw new UnexpectedContentError("an XNAT listing ({\"ResultSet\": {\"Result\": [...]}})", "json", source, `another shape: ${text.slice(0, 120)}`);
   }
+  const notRow = (resultSet.Result as unknown[]).findIndex((row) => typeof row !== "object" || row === null || Array.isArray(row));
+  if (notRow >= 0) {
+    throw new UnexpectedContentError("an XNAT listing whose rows are objects", "json", source, `row ${notRow + 1} is ${JSON.stringify((resultSet.Result as unknown[])[notRow])?.slice(0, 40)}`, "the server's answer is damaged; try again, and report it if it persists");
+  }
   const columnInfo = Array.isArray(resultSet.Columns) ? (resultSet.Columns as ListingColumn[]).filter((c) => c && typeof c.key === "string") : [];
   const rows = (resultSet.Result as unknown[]).map((row) => toStringRecord(row));
   const seen = new Set<string>();

@@ -17,7 +17,7 @@ import { MAX_CONSTRAINT_DEPTH, toConstraintSet } from "../../lib/xnat/constraint
 import { toSearchDocument } from "../../lib/xnat/search-document.js";
 import { createZip } from "../../demo/src/zip.js";
 import { fakeS3, FAKE_BUCKET, listingXml } from "../helpers/fake-s3.js";
-import { closedAfterEach, FAST_RETRY, type HostileServer, hostileServer, MAINTENANCE_PAGE, rejection, rmaEnvelope, scenario } from "../helpers/hostile.js";
+import { closedAfterEach, FAST_RETRY, type HostileServer, hostileServer, MAINTENANCE_PAGE, rejection, rmaEnvelope, scenario, xnatLikeServer } from "../helpers/hostile.js";
 import { filesUnder, tempDir } from "../helpers/files.js";
 
 const SESSION_ID = "0123456789ABCDEF0123456789ABCDEF";
@@ -230,5 +230,51 @@ describe("hostile: what RELIABILITY.md promises, tried against misbehaving serve
       const error = await rejection(allen.readVolume(file));
       assert.ok(isNeuroportalError(error) && allen.isMetaImageError(error), String(error));
     });
+  });
+
+  describe("answers of the wrong shape are typed errors, never rows of nothing or a raw TypeError", () => {
+    for (const body of ["{}", "null", '{"ResultSet":{"Result":"x"}}', '{"ResultSet":{"Result":[1,null]}}', '{"ResultSet":{"Result":[["P1"]]}}']) {
+      scenario(`an XNAT listing answered ${body} raises UnexpectedContentError for projects, subjects, resources and files`, async () => {
+        const server = track(await xnatLikeServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(body)));
+        const cdb = await xnat.connect(server.url, { user: "u", password: "pw-shape", retry: false });
+        try {
+          for (const call of [() => cdb.projects(), () => cdb.project("P").subjects(), () => cdb.project("P").resources(), () => cdb.project("P").fileList()]) {
+            const error = await rejection(call());
+            assert.ok(isUnexpectedContentError(error), String(error));
+          }
+        } finally {
+          await cdb.close().catch(() => undefined);
+        }
+      });
+    }
+
+    for (const body of ['{"success":true,"msg":"oops","total_rows":1}', '{"success":false,"msg":"bad query"}', '{"success":true,"msg":[1,2],"total_rows":"abc"}', "[]", '{"success":true,"msg":[{"id":1}],"total_rows":-1}']) {
+      scenario(`an RMA answer ${body} raises RmaError, not rows`, async () => {
+        const api = track(await hostileServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(body)));
+        const error = await rejection(allen.query(`${api.url}${QUERY}`, { http: { retry: { retries: 0 } } }));
+        assert.ok(allen.isRmaError(error), String(error));
+      });
+    }
+
+    for (const size of ["abc", "-5", "99999999999999999999"]) {
+      scenario(`an S3 listing giving Size ${size} fails that file with UnexpectedContentError before any GET; nothing on disk`, async () => {
+        const server = track(
+          await fakeS3({ "z/a.bin": "hello" }, {
+            list: (_query, _req, res) => {
+              const xml = listingXml(new Map([["z/a.bin", Buffer.from("hello")]]), "z/", null).replace("<Size>5</Size>", `<Size>${size}</Size>`);
+              res.writeHead(200, { "content-type": "application/xml" }).end(xml);
+              return true;
+            },
+          }),
+        );
+        const bucket = track(s3.bucket(FAKE_BUCKET, { ...server.options, maxAttempts: 1 }));
+        const target = path.join(work.dir, `size-${size}`);
+        const summary = await bucket.download("z/", target);
+        assert.equal(summary.failed, 1);
+        assert.ok(isUnexpectedContentError(summary.failures[0].error), String(summary.failures[0].error));
+        assert.deepEqual(server.objectGets(), []);
+        assert.deepEqual(filesUnder(target), []);
+      });
+    }
   });
 });
