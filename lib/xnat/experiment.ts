@@ -9,7 +9,7 @@ import { experimentPath, experimentsPath, filesPath, scanPath, scansPath, toUrl 
 import { Scan } from "./scan.js";
 import type { XnatSession } from "./session.js";
 import { isNotFoundError } from "./errors.js";
-import { checkArgument, checkOptions, type Rule } from "../core/validate.js";
+import { checkArgument, checkOptions, text, type Rule } from "../core/validate.js";
 import { TABLE_OPTION_RULES } from "./option-rules.js";
 
 const experimentList: Rule = { describe: "a list of experiments (from subject.experiment(label))", test: (v) => Array.isArray(v) && v.every((e) => e instanceof Experiment) };
@@ -94,6 +94,7 @@ export class Experiment extends FileOwner {
 
   /** The nodes (elements, attributes, text) an xpath selects. */
   async xpathNodes(expression: string): Promise<XPathNode[]> {
+    checkArgument(expression, text(true), "xpath", "xpath()");
     return evaluateXPath(await this.document(), expression);
   }
 

@@ -6,6 +6,7 @@ import { findRow, loadIndex } from "./index-lookup.js";
 import { fromListingJson, toListingFrame } from "./listing.js";
 import { experimentsPath, projectPath, projectsPath, subjectsPath, toUrl } from "./paths.js";
 import { ProjectSearchQuery } from "./project-search.js";
+import { checkOptions, text as textRule } from "../core/validate.js";
 import type { XnatSession } from "./session.js";
 import { EXPERIMENT_COLUMNS, Subject } from "./subject.js";
 
@@ -62,6 +63,7 @@ export class Project extends FileOwner {
 
   /** The project's experiments as a DataFrame, optionally of one type (`xsiType`). */
   async experiments(options: { xsiType?: string } = {}): Promise<DataFrame> {
+    checkOptions(options, "experiments()", { xsiType: textRule(true) });
     const path = experimentsPath(this.ref);
     const text = await this.#session.send({ path, query: { format: "json", xsiType: options.xsiType }, expect: "json", what: `project ${JSON.stringify(this.ref)}` });
     return toListingFrame(fromListingJson(text, path, EXPERIMENT_COLUMNS));

@@ -7,7 +7,7 @@
 import { strict as assert } from "node:assert";
 import * as np from "../../lib/index.js";
 import { filesUnder, tempDir } from "../helpers/files.js";
-import { scenario } from "../helpers/hostile.js";
+import { closedAfterEach, scenario, xnatLikeServer } from "../helpers/hostile.js";
 
 const { allen, xnat, s3, frame, display, cohort } = np;
 const work = tempDir("np-hostile-api-");
@@ -162,5 +162,51 @@ describe("hostile: every public function fails with a documented error class on 
       assert.match(error.code, /^E_[A-Z_]+$/);
       assert.deepEqual(filesUnder(dir), []);
     }, 10_000);
+  }
+});
+
+describe("hostile: methods of connections, projects, sessions, searches and buckets refuse wrong argument types before any request", () => {
+  const track = closedAfterEach();
+  // prettier-ignore
+  const methods: [string, (cdb: np.xnat.XnatConnection, bucket: np.s3.Bucket) => unknown][] = [
+    ["connection.project(42)", (cdb) => cdb.project(42 as any)],
+    ["connection.select(42)", (cdb) => cdb.select(42 as any)],
+    ["connection.select(type, 'x')", (cdb) => cdb.select("xnat:subjectData", "x" as any)],
+    ["connection.fields(42)", (cdb) => cdb.fields(42 as any)],
+    ["connection.fields(type, {matching: 42})", (cdb) => cdb.fields("xnat:subjectData", { matching: 42 as any })],
+    ["project.subject(42)", (cdb) => cdb.project("P").subject(42 as any)],
+    ["project.experiments({xsiType: 42})", (cdb) => cdb.project("P").experiments({ xsiType: 42 as any })],
+    ["project.search(42)", (cdb) => cdb.project("P").search(42 as any)],
+    ["project.select(type).where(42)", (cdb) => cdb.project("P").select("xnat:subjectData").where(42 as any)],
+    ["experiment.xpath(42)", (cdb) => cdb.project("P").subject("S").experiment("E").xpath(42 as any)],
+    ["experiment.scan(42)", (cdb) => cdb.project("P").subject("S").experiment("E").scan(42 as any)],
+    ["experiment.resource(42)", (cdb) => cdb.project("P").subject("S").experiment("E").resource(42 as any)],
+    ["select(type, fields).where(42)", (cdb) => cdb.select("xnat:subjectData", ["xnat:subjectData/SUBJECT_ID"]).where(42 as any)],
+    ["select(type, fields).document(42)", (cdb) => cdb.select("xnat:subjectData", ["xnat:subjectData/SUBJECT_ID"]).document(42 as any)],
+    ["bucket.ls(prefix, {delimiter: 42})", (_cdb, bucket) => bucket.ls("p", { delimiter: 42 as any })],
+    ["bucket.iterate(42)", async (_cdb, bucket) => { for await (const _ of bucket.iterate(42 as any)) break; }],
+    ["bucket.entries(42)", (_cdb, bucket) => bucket.entries(42 as any)],
+    ["bucket.walkEntries(42)", (_cdb, bucket) => bucket.walkEntries(42 as any)],
+  ];
+  for (const [name, call] of methods) {
+    scenario(`${name} raises a typed, exported NeuroportalError before any request`, async () => {
+      const server = track(await xnatLikeServer((_req, res) => res.writeHead(500).end("never asked")));
+      const cdb = await xnat.connect(server.url, { user: "u", password: "pw-methods", retry: false });
+      const bucket = track(offline());
+      try {
+        const before = server.hits.length;
+        let error: unknown;
+        try {
+          await call(cdb, bucket);
+        } catch (caught) {
+          error = caught;
+        }
+        assert.ok(np.isNeuroportalError(error), `${name} raised ${String(error)}`);
+        assert.ok(exportedErrorClasses().has(error.constructor), `${error.constructor.name} is not exported by the public API`);
+        assert.equal(server.hits.length, before, "no request was sent");
+      } finally {
+        await cdb.close().catch(() => undefined);
+      }
+    });
   }
 });
