@@ -31,6 +31,13 @@ export function parseFlags<O extends Options>(argv: string[], options: O, usage:
   }
 }
 
+/** Parses a flag that takes a whole number from `min` to `max`; anything else is an {@link InvalidArgumentError} naming the flag and the range. */
+export function parseWholeNumber(value: string | undefined, flag: string, min: number, max: number): number {
+  const n = value === undefined || value.trim() === "" ? NaN : Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${flag} takes a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+  return n;
+}
+
 /** Parses a port flag: a whole number from 0 (any free port) to 65535. */
 export function parsePort(value: string | undefined, flag: string): number {
   if (value === undefined) return 0;

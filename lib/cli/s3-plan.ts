@@ -6,7 +6,7 @@ import { redact } from "../core/redact.js";
 import { describeMissing, downloadPlan, fromPlanJson, isPlanFormatError, makePlan, parseShard, planDigest, toPlanJson, toSlurmScript, type DownloadPlan } from "../cohort/index.js";
 import { parseS3Location } from "../s3/options.js";
 import type { CliIO } from "./command.js";
-import { parseFlags } from "./command.js";
+import { parseFlags, parseWholeNumber } from "./command.js";
 import { megabytes, progressBar } from "./progress-bar.js";
 import { connectionFlags, connectionUsage, defaultBucket, openBucket, type ConnectionValues } from "./s3-connection.js";
 
@@ -36,7 +36,7 @@ export async function plan(argv: string[], io: CliIO): Promise<number> {
   if (!values.subjects) throw new InvalidArgumentError("s3 plan needs --subjects", "give labels (--subjects 100307,103515) or a file of labels (--subjects @cohort.txt)");
   if (!values.include?.length) throw new InvalidArgumentError("s3 plan needs at least one --include pattern", "e.g. --include 'MNINonLinear/Results/tfMRI_MOTOR_*/Movement_Regressors.txt'");
   if (!values.out) throw new InvalidArgumentError("s3 plan needs --out", "name the plan file, e.g. --out plan.json (- for standard output)");
-  const concurrency = wholeNumber(values.concurrency, "--concurrency", 1, 256);
+  const concurrency = parseWholeNumber(values.concurrency, "--concurrency", 1, 256);
   const subjects = subjectList(values.subjects);
   const { bucket: name, prefix: root } = parseS3Location(positionals[0], defaultBucket(values));
   const bucket = openBucket(name, values);
@@ -75,7 +75,7 @@ export async function getPlan(argv: string[], io: CliIO): Promise<number> {
   );
   if (positionals.length !== 1) throw new InvalidArgumentError("s3 get --plan takes one target folder", `usage: ${getPlanUsage}`);
   if (values.bucket) throw new InvalidArgumentError("s3 get --plan takes the bucket from the plan", "drop --bucket");
-  const concurrency = wholeNumber(values.concurrency, "--concurrency", 1, 256);
+  const concurrency = parseWholeNumber(values.concurrency, "--concurrency", 1, 256);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   const loaded = readPlan(values.plan!);
   const label = shard ? `shard ${shard.index}/${shard.count}` : "plan";
@@ -130,7 +130,7 @@ export async function slurm(argv: string[], io: CliIO): Promise<number> {
   if (!values.shards) throw new InvalidArgumentError("s3 slurm needs --shards N", "one array task per shard, e.g. --shards 16");
   if (!values.out) throw new InvalidArgumentError("s3 slurm needs --out", "name the job script, e.g. --out job.sbatch");
   if (values.bucket) throw new InvalidArgumentError("s3 slurm takes the bucket from the plan", "drop --bucket");
-  const shards = wholeNumber(values.shards, "--shards", 1, 10_000);
+  const shards = parseWholeNumber(values.shards, "--shards", 1, 10_000);
   const planFile = path.resolve(values.plan);
   const loaded = readPlan(planFile);
   const script = path.resolve(values.out);
@@ -139,7 +139,7 @@ export async function slurm(argv: string[], io: CliIO): Promise<number> {
   const cli = path.resolve(values.neuroportal ?? defaultCli());
   if (!values.neuroportal && !fs.existsSync(cli)) throw new InvalidArgumentError(`the neuroportal command was not found at ${cli}`, "pass --neuroportal /path/to/bin/neuroportal.js as the nodes see it");
   const getArgs = [
-    ...(values.concurrency !== undefined ? ["--concurrency", String(wholeNumber(values.concurrency, "--concurrency", 1, 256))] : []),
+    ...(values.concurrency !== undefined ? ["--concurrency", String(parseWholeNumber(values.concurrency, "--concurrency", 1, 256))] : []),
     ...serverArgs(values),
   ];
   const sbatch = [
@@ -155,7 +155,7 @@ export async function slurm(argv: string[], io: CliIO): Promise<number> {
     logs,
     jobName: values["job-name"],
     getArgs,
-    maxParallel: values["max-parallel"] === undefined ? undefined : wholeNumber(values["max-parallel"], "--max-parallel", 1, 10_000),
+    maxParallel: values["max-parallel"] === undefined ? undefined : parseWholeNumber(values["max-parallel"], "--max-parallel", 1, 10_000),
     sbatch,
   });
   fs.mkdirSync(logs, { recursive: true });
@@ -212,12 +212,6 @@ function serverArgs(values: ConnectionValues): string[] {
 /** This package's command-line entry (`bin/neuroportal.js`), absolute. */
 function defaultCli(): string {
   return path.resolve(__dirname, "..", "..", "bin", "neuroportal.js");
-}
-
-function wholeNumber(value: string | undefined, flag: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${flag} takes a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
-  return n;
 }
 
 function writeAtomically(file: string, text: string, mode = 0o644): void {

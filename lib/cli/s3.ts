@@ -3,7 +3,7 @@ import { redact } from "../core/redact.js";
 import * as s3 from "../s3/index.js";
 import { parseS3Location } from "../s3/options.js";
 import type { CliIO, Command } from "./command.js";
-import { parseFlags } from "./command.js";
+import { parseFlags, parseWholeNumber } from "./command.js";
 import { progressBar } from "./progress-bar.js";
 import { connectionFlags, connectionUsage, defaultBucket, openBucket, type ConnectionValues } from "./s3-connection.js";
 import { getPlan, getPlanUsage, plan, planUsage, slurm, slurmUsage } from "./s3-plan.js";
@@ -56,8 +56,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
 async function get(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseFlags(argv, { ...connectionFlags, concurrency: { type: "string", default: "8" }, "no-verify": { type: "boolean" } }, getUsage, true);
   if (positionals.length !== 2) throw new InvalidArgumentError("s3 get takes a location and a target folder", `usage: ${getUsage}`);
-  const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new InvalidArgumentError(`--concurrency takes a whole number from 1 to 256, not ${JSON.stringify(values.concurrency)}`);
+  const concurrency = parseWholeNumber(values.concurrency, "--concurrency", 1, 256);
   const { bucket, prefix } = target(positionals[0], values);
   if (!prefix) throw new InvalidArgumentError("refusing to download a whole bucket", "give a prefix such as q1/100307/MNINonLinear/Results/tfMRI_MOTOR_LR/");
   const what = prefix.endsWith("/") ? prefix : await keyOrPrefix(bucket, prefix);

@@ -5,7 +5,7 @@ import { InvalidArgumentError } from "../errors.js";
 import { redact } from "../core/redact.js";
 import * as xnat from "../xnat/index.js";
 import type { CliIO, Command } from "./command.js";
-import { parseFlags } from "./command.js";
+import { parseFlags, parseWholeNumber } from "./command.js";
 import { progressBar } from "./progress-bar.js";
 
 const server = "[--url URL]";
@@ -117,8 +117,7 @@ async function get(argv: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 2) throw new InvalidArgumentError("xnat get takes PROJECT/SUBJECT/EXPERIMENT and a target folder", `usage: ${getUsage}`);
   const parts = parseXnatPath(positionals[0], getUsage);
   if (parts.length !== 3) throw new InvalidArgumentError(`${JSON.stringify(positionals[0])} names no session: give PROJECT/SUBJECT/EXPERIMENT`, `usage: ${getUsage}`);
-  const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new InvalidArgumentError(`--concurrency takes a whole number from 1 to 64, not ${JSON.stringify(values.concurrency)}`);
+  const concurrency = parseWholeNumber(values.concurrency, "--concurrency", 1, 256);
   if (!["auto", "always", "never"].includes(values.zip)) throw new InvalidArgumentError(`--zip takes auto, always or never, not ${JSON.stringify(values.zip)}`);
   const cdb = await open(values.url);
   const bar = progressBar(io, parts.join("/"));

@@ -114,4 +114,17 @@ describe("cli: neuroportal xnat ls / get (demo ConnectomeDB)", function () {
       assert.match(c.err(), /usage: neuroportal xnat|--zip|--concurrency/, argv.join(" "));
     }
   });
+
+  it("takes --concurrency in the same range as s3 get and s3 get --plan (1 to 256), and says so", async () => {
+    const plan = path.join(temp.dir, "no-plan.json");
+    const before = filesUnder(temp.dir);
+    for (const value of ["0", "257", "2.5", "", "x"]) {
+      for (const argv of [["xnat", "get", SESSION, temp.dir], ["s3", "get", "q1/", temp.dir, "--bucket", "b"], ["s3", "get", "--plan", plan, temp.dir]]) {
+        const c = captureIo();
+        assert.equal(await main([...argv, "--concurrency", value], c.io), 2, `${argv.join(" ")} --concurrency ${JSON.stringify(value)}`);
+        assert.match(c.err(), /--concurrency takes a whole number from 1 to 256/, `${argv.join(" ")} --concurrency ${JSON.stringify(value)}`);
+      }
+    }
+    assert.deepEqual(filesUnder(temp.dir), before, "a refused flag writes nothing");
+  });
 });
