@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { startDemo, Demo } from "../../demo/src/index.js";
 import { runNotebook, NotebookRun } from "../../lib/notebooks/run.js";
 import { tutorialNotebooks, PACKAGE_ROOT } from "../../lib/notebooks/toolchain.js";
-import { chartProblems, firstOutputText, headingTitle, htmlTitle, readNotebook, tableProblems } from "./teaching.js";
+import { chartProblems, firstOutputText, headingTitle, htmlTitle, listProblems, readNotebook, tableProblems } from "./teaching.js";
 
 /** Executed copies land here; the browser test renders the HTML reports from this folder. */
 export const EXECUTED_DIR = path.join(PACKAGE_ROOT, "build", "test-notebooks");
@@ -76,6 +76,7 @@ describe("tutorial notebooks @notebook", function () {
       assert.match(firstOutputText(executed) ?? "", /^neuroportal uses the demo services[^\n]*:\n {2}\w+ http/, `${name}: the first output does not say which services the notebook uses (svc.show())`);
       assert.deepEqual(chartProblems(executed), [], `${name}: charts without axis titles, units, colour-bar titles or instrument ranges`);
       assert.deepEqual(tableProblems(executed), [], `${name}: summary tables without units`);
+      assert.deepEqual(listProblems(executed), [], `${name}: long lists printed on one line`);
       if (run.html) assert.equal(htmlTitle(fs.readFileSync(run.html, "utf8")), headingTitle(readNotebook(file)), `${name}: the HTML report is not titled after the notebook`);
       const raw = fs.readFileSync(run.executed, "utf8") + (run.html ? fs.readFileSync(run.html, "utf8") : "");
       for (const secret of secrets) assert.ok(!raw.includes(secret), `${name}: a demo secret appears in the executed notebook or its HTML`);

@@ -6,7 +6,8 @@ import { box, heatmap, histogram, scatter, scatterMatrix, threeView, violin } fr
 import { toPlotlyJson } from "../../lib/display/plot.js";
 import { toHtmlTable } from "../../lib/display/table.js";
 import { tutorialNotebooks } from "../../lib/notebooks/toolchain.js";
-import { chartProblems, figureProblems, htmlTitle, solutionBlocks, structureProblems, tableProblems, withSolutionsRun, type NotebookJson } from "./teaching.js";
+import { formatList } from "../../lib/display/list.js";
+import { chartProblems, figureProblems, htmlTitle, listProblems, solutionBlocks, structureProblems, tableProblems, withSolutionsRun, type NotebookJson } from "./teaching.js";
 
 const figure = (f: Parameters<typeof toPlotlyJson>[0]) => toPlotlyJson(f) as unknown as Parameters<typeof figureProblems>[0];
 const withOutputs = (data: Record<string, unknown>[]): NotebookJson => ({ metadata: {}, cells: [{ cell_type: "code", source: "", outputs: data.map((d) => ({ output_type: "display_data", data: d })) }] });
@@ -90,6 +91,16 @@ describe("tutorial notebooks teach: header, links, exercises, real service, no j
       assert.equal(tableProblems(withOutputs([html(byGroup, { caption: "PMAT24 by group" })])).length, 1);
       assert.deepEqual(tableProblems(withOutputs([html(byGroup, { caption: "PMAT24 correct (of 24) by group" })])), []);
       assert.deepEqual(chartProblems(withOutputs([{ "text/plain": "x" }])), []);
+    });
+
+    it("long lists must wrap between items, prose and short lists may run on", () => {
+      const labels = Array.from({ length: 26 }, (_, i) => String(100307 + i * 1111));
+      const stream = (text: string): NotebookJson => ({ metadata: {}, cells: [{ cell_type: "code", source: "", outputs: [{ output_type: "stream", text }] }] });
+      assert.equal(listProblems(stream(`word memory 30-34: ${labels.join(" ")}\n`)).length, 1);
+      assert.equal(listProblems(stream(`${JSON.stringify(labels)}\n`)).length, 1);
+      assert.equal(listProblems(withOutputs([{ "text/plain": `[${labels.map((l) => `u'q1/${l}/'`).join(", ")}]` }])).length, 1);
+      assert.deepEqual(listProblems(stream(`${formatList(labels)}\n${formatList(labels, { stringPrefix: "u" })}\n`)), []);
+      assert.deepEqual(listProblems(stream(`${"An error message that runs on and on, naming \"one\" or \"two\" things, ".repeat(4)}\n[ '100307', '103515' ]\n`)), []);
     });
 
     it("reads an HTML report's title from its head only", () => {

@@ -304,3 +304,27 @@ export function htmlTitle(html: string): string | undefined {
   const match = /<title>([^<]*)<\/title>/.exec(head);
   return match ? match[1].replace(/&amp;/g, "&").replace(/&#39;/g, "'").replace(/&quot;/g, '"') : undefined;
 }
+
+// ---------------------------------------------------------------- lists
+
+/** A list item as printed: a quoted string (Python or Node style, optionally u-prefixed) or a bare number of 3+ digits, with its bracket or comma. */
+const LIST_ITEM = /^[[(]?(u?'[^']*'|u?"[^"]*"|\d{3,})[\]),]*$/;
+
+/**
+ * Problems with printed lists: a text line longer than `width` that holds ten or more list items
+ * is a list left to the front end, which wraps it anywhere, even inside an item. `formatList`
+ * wraps between items instead.
+ */
+export function listProblems(nb: NotebookJson, width = 100): string[] {
+  const problems: string[] = [];
+  nb.cells.forEach((cell, i) => {
+    for (const output of cell.outputs ?? []) {
+      const text = output.output_type === "stream" ? textOf(output.text) : output.data?.["text/html"] === undefined ? textOf(output.data?.["text/plain"]) : "";
+      for (const line of text.split("\n")) {
+        const items = line.split(/[\s,]+/).filter((token) => LIST_ITEM.test(token)).length;
+        if (line.length > width && items >= 10) problems.push(`cell ${i}: a ${line.length}-character line of ${items} list items (print it with formatList): ${line.slice(0, 60)}…`);
+      }
+    }
+  });
+  return problems;
+}
