@@ -120,6 +120,28 @@ describe("hostile: waits are never silent", () => {
     assert.match(io.err(), /SlowDown.*gave up after 4 attempts in/);
   });
 
+  scenario("the CLI's xnat ls prints the retries of its login on stderr, then the final error with attempts and time (a server answering 503), never the password", async () => {
+    const server = track(await hostileServer((_req, res) => res.writeHead(503, { "content-type": "text/plain" }).end("down for maintenance")));
+    const saved = { user: process.env.NEUROPORTAL_XNAT_USER, password: process.env.NEUROPORTAL_XNAT_PASSWORD };
+    process.env.NEUROPORTAL_XNAT_USER = "hostile-user";
+    process.env.NEUROPORTAL_XNAT_PASSWORD = "pw-never-printed";
+    try {
+      const io = captureIo();
+      const code = await main(["xnat", "ls", "--url", server.url], io.io);
+      assert.equal(code, 1);
+      const retries = io.err().match(/^neuroportal xnat: retrying http:\/\/127\.0\.0\.1:\d+\/\S* — attempt \d of (\d) failed/gm) ?? [];
+      assert.ok(retries.length >= 1, io.err());
+      assert.equal(server.hits.length, retries.length + 1, "one retry line for every attempt but the last");
+      assert.match(io.err().trim().split("\n").at(-1)!, /^neuroportal xnat: .*HTTP 503.*\(gave up after \d+ attempts in \d/);
+      assert.ok(!io.err().includes("pw-never-printed"));
+    } finally {
+      for (const [name, value] of [["NEUROPORTAL_XNAT_USER", saved.user], ["NEUROPORTAL_XNAT_PASSWORD", saved.password]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   describe("in a notebook @notebook", function () {
     this.timeout(240_000);
     scenario("a cell waiting on a server that never answers shows an updating retry line, ending with the attempts and the time", async () => {
