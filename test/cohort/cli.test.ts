@@ -3,31 +3,23 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { captureIo } from "../helpers/capture-io";
+import { runCli } from "../helpers/capture-io";
+import { useDemoBucketForCli } from "../helpers/cli-bucket";
 import { tempDir } from "../helpers/files";
 import { assertExactlyThePlan } from "../helpers/plan-files";
-import { main } from "../../lib/cli/main";
 import { fromPlanJson } from "../../lib/cohort/plan-format";
-import { startS3Demo, type S3DemoInfo } from "../../demo/src/s3/index";
 import { Q1_LABELS } from "../../demo/src/xnat/facts";
-import type { RunningService } from "../../demo/src/types";
 import { faultProxy } from "../s3/fixtures";
 
 const run = promisify(execFile);
 const MOTION = "MNINonLinear/Results/tfMRI_MOTOR_*/Movement_Regressors.txt";
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { io, out, err } = captureIo(false);
-  const code = await main(argv, io);
-  return { code, stdout: out(), stderr: err() };
-}
+const cli = (argv: string[]) => runCli(argv);
 
 describe("cohort: neuroportal s3 plan / get --plan / slurm", function () {
   this.timeout(180_000);
-  let service: RunningService<S3DemoInfo>;
+  const bucket = useDemoBucketForCli({ layout: "q1" });
   let temp: ReturnType<typeof tempDir>;
-  const saved: Record<string, string | undefined> = {};
-  const ENV = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "NEUROPORTAL_S3_ENDPOINT", "NEUROPORTAL_DEMO_FILE", "AWS_REGION"];
   const planPath = () => path.join(temp.dir, "plan.json");
   const makeMotionPlan = async (subjects = Q1_LABELS.slice(0, 12).join(",")) => {
     const made = await cli(["s3", "plan", "s3://hcp.aws.amazon.com/q1/", "--subjects", subjects, "--include", MOTION, "--out", planPath()]);
@@ -35,22 +27,6 @@ describe("cohort: neuroportal s3 plan / get --plan / slurm", function () {
     return fromPlanJson(fs.readFileSync(planPath(), "utf8"));
   };
 
-  before(async () => {
-    service = await startS3Demo({ layout: "q1" });
-    for (const name of ENV) saved[name] = process.env[name];
-    for (const name of ENV) delete process.env[name];
-    process.env.NEUROPORTAL_DEMO_FILE = "/nonexistent/neuroportal-demo.json";
-    process.env.AWS_ACCESS_KEY_ID = service.info.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = service.info.secretAccessKey;
-    process.env.NEUROPORTAL_S3_ENDPOINT = service.info.endpoint;
-  });
-  after(async () => {
-    for (const name of ENV) {
-      if (saved[name] === undefined) delete process.env[name];
-      else process.env[name] = saved[name];
-    }
-    await service?.close();
-  });
   beforeEach(() => (temp = tempDir("np-cohort-")));
   afterEach(() => temp.remove());
 
@@ -115,7 +91,7 @@ describe("cohort: neuroportal s3 plan / get --plan / slurm", function () {
   it("get --plan: a copy that differs from the plan's MD5 is refused (exit 1), a cut transfer resumes by range against the plan's MD5", async () => {
     const plan = await makeMotionPlan("100307,103515");
     const target = plan.files[0].key;
-    const corrupt = await faultProxy(service.info.endpoint, [{ match: (p) => p.endsWith(target), corrupt: true, times: Infinity }]);
+    const corrupt = await faultProxy(bucket.service.info.endpoint, [{ match: (p) => p.endsWith(target), corrupt: true, times: Infinity }]);
     try {
       const out = path.join(temp.dir, "corrupt");
       const result = await cli(["s3", "get", "--plan", planPath(), out, "--endpoint", corrupt.url]);
@@ -126,7 +102,7 @@ describe("cohort: neuroportal s3 plan / get --plan / slurm", function () {
     } finally {
       await corrupt.close();
     }
-    const cut = await faultProxy(service.info.endpoint, [{ match: (p) => p.endsWith(target), cutAfter: 10_000 }]);
+    const cut = await faultProxy(bucket.service.info.endpoint, [{ match: (p) => p.endsWith(target), cutAfter: 10_000 }]);
     try {
       const out = path.join(temp.dir, "cut");
       const result = await cli(["s3", "get", "--plan", planPath(), out, "--endpoint", cut.url]);
@@ -156,7 +132,7 @@ describe("cohort: neuroportal s3 plan / get --plan / slurm", function () {
     await makeMotionPlan();
     const script = path.join(temp.dir, "jobs", "job.sbatch");
     fs.mkdirSync(path.dirname(script));
-    const result = await cli(["s3", "slurm", "--plan", planPath(), "--shards", "4", "--out", script, "--dir", path.join(temp.dir, "data"), "--endpoint", service.info.endpoint, "--time", "01:00:00", "--max-parallel", "2", "--concurrency", "4"]);
+    const result = await cli(["s3", "slurm", "--plan", planPath(), "--shards", "4", "--out", script, "--dir", path.join(temp.dir, "data"), "--endpoint", bucket.service.info.endpoint, "--time", "01:00:00", "--max-parallel", "2", "--concurrency", "4"]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /job\.sbatch: 4 array tasks \(shards 0-3\)[\s\S]*submit with: sbatch /);
     const text = fs.readFileSync(script, "utf8");
@@ -175,10 +151,10 @@ describe("cohort: neuroportal s3 plan / get --plan / slurm", function () {
     const exec = text.split("\n").find((line) => line.startsWith("exec "))!;
     assert.equal(
       exec,
-      `exec ${process.execPath} ${path.resolve(__dirname, "../../bin/neuroportal.js")} s3 get --plan ${planPath()} ${path.join(temp.dir, "data")} --shard "\${shard}/4" --concurrency 4 --endpoint ${service.info.endpoint}`,
+      `exec ${process.execPath} ${path.resolve(__dirname, "../../bin/neuroportal.js")} s3 get --plan ${planPath()} ${path.join(temp.dir, "data")} --shard "\${shard}/4" --concurrency 4 --endpoint ${bucket.service.info.endpoint}`,
     );
     assert.ok(path.isAbsolute(process.execPath));
-    for (const secret of [service.info.secretAccessKey, service.info.accessKeyId]) assert.ok(!text.includes(secret), "no credential in the script");
+    for (const secret of [bucket.service.info.secretAccessKey, bucket.service.info.accessKeyId]) assert.ok(!text.includes(secret), "no credential in the script");
     await run("bash", ["-n", script]);
     const noTask = await run("bash", [script]).catch((error: { code: number; stderr: string }) => error);
     assert.match((noTask as { stderr: string }).stderr, /submit this script with sbatch/);

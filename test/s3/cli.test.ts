@@ -1,38 +1,15 @@
 import { strict as assert } from "node:assert";
-import { captureIo } from "../helpers/capture-io";
+import { runCli } from "../helpers/capture-io";
+import { useDemoBucketForCli } from "../helpers/cli-bucket";
 import { connectionFrom } from "../../lib/cli/s3";
-import { main } from "../../lib/cli/main";
-import { demo, faultProxy, filesUnder, MOTOR_PREFIX, SEED_Q1_LISTING, SEED_SUBJECT_LISTING, tempDir } from "./fixtures";
+import { faultProxy, filesUnder, MOTOR_PREFIX, SEED_Q1_LISTING, SEED_SUBJECT_LISTING, tempDir } from "./fixtures";
 
-async function cli(argv: string[], isTTY = false): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { io, out, err } = captureIo(isTTY);
-  const code = await main(argv, io);
-  return { code, stdout: out(), stderr: err() };
-}
+const cli = runCli;
 
 describe("s3: neuroportal s3 ls / get (real s3rver)", function () {
   this.timeout(60_000);
-  let service: Awaited<ReturnType<typeof demo>>;
+  const bucket = useDemoBucketForCli({ layout: "q1" });
   let temp: ReturnType<typeof tempDir>;
-  const saved: Record<string, string | undefined> = {};
-  const ENV = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "NEUROPORTAL_S3_ENDPOINT", "NEUROPORTAL_DEMO_FILE", "AWS_REGION"];
-
-  before(async () => {
-    service = await demo({ layout: "q1" });
-    for (const name of ENV) saved[name] = process.env[name];
-    for (const name of ENV) delete process.env[name];
-    process.env.NEUROPORTAL_DEMO_FILE = "/nonexistent/neuroportal-demo.json";
-    process.env.AWS_ACCESS_KEY_ID = service.info.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = service.info.secretAccessKey;
-    process.env.NEUROPORTAL_S3_ENDPOINT = service.info.endpoint;
-  });
-  after(async () => {
-    for (const name of ENV) {
-      if (saved[name] === undefined) delete process.env[name];
-      else process.env[name] = saved[name];
-    }
-    await service?.close();
-  });
   beforeEach(() => (temp = tempDir()));
   afterEach(() => temp.remove());
 
@@ -71,7 +48,7 @@ describe("s3: neuroportal s3 ls / get (real s3rver)", function () {
   });
 
   it("exits non-zero with a clear message when a file fails verification", async () => {
-    const proxy = await faultProxy(service.info.endpoint, [{ match: (p) => p.endsWith("EVs/rh.txt"), corrupt: true, times: Infinity }]);
+    const proxy = await faultProxy(bucket.service.info.endpoint, [{ match: (p) => p.endsWith("EVs/rh.txt"), corrupt: true, times: Infinity }]);
     try {
       const { code, stdout, stderr } = await cli(["s3", "get", `s3://hcp.aws.amazon.com/${MOTOR_PREFIX}EVs/`, temp.dir, "--endpoint", proxy.url]);
       assert.equal(code, 1);
@@ -87,7 +64,7 @@ describe("s3: neuroportal s3 ls / get (real s3rver)", function () {
     const { code, stderr } = await cli(["s3", "ls", "s3://hcp.aws.amazon.com/q1/", "--anonymous"]);
     assert.equal(code, 1);
     assert.match(stderr, /^neuroportal s3: AccessDenied \(HTTP 403\)/);
-    assert.ok(!stderr.includes(service.info.secretAccessKey));
+    assert.ok(!stderr.includes(bucket.service.info.secretAccessKey));
   });
 
   it("rejects bad arguments with usage and exit code 2", async () => {

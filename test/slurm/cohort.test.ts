@@ -1,10 +1,9 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { captureIo } from "../helpers/capture-io";
+import { runCli } from "../helpers/capture-io";
 import { assertExactlyThePlan } from "../helpers/plan-files";
 import { skipUnlessSlurm, startSlurm, type SlurmCluster } from "../helpers/slurm";
-import { main } from "../../lib/cli/main";
 import { fromPlanJson, type DownloadPlan } from "../../lib/cohort/plan-format";
 import { shardFiles } from "../../lib/cohort/shards";
 import { demoBuckets, startS3Demo, type S3DemoInfo } from "../../demo/src/s3/index";
@@ -18,11 +17,7 @@ const MOTION = "MNINonLinear/Results/tfMRI_MOTOR_*/Movement_Regressors.txt";
 const STALLED_SHARD = 2;
 const STALL_AFTER = 4_000;
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { io, out, err } = captureIo(false);
-  const code = await main(argv, io);
-  return { code, stdout: out(), stderr: err() };
-}
+const cli = (argv: string[]) => runCli(argv);
 
 /**
  * Issue 15's cluster test: `neuroportal s3 slurm` writes the job array of a plan, a real
