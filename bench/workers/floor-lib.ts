@@ -17,7 +17,7 @@ export interface FloorTarget {
 /** An object to fetch and the MD5 it must have. */
 export interface Listed {
   key: string;
-  /** The expected MD5 (a single-part ETag, or a plan's MD5). */
+  /** The expected MD5 (a single-part ETag). */
   etag: string;
 }
 
