@@ -50,7 +50,7 @@ export function toRemoteFiles(objects: readonly RemoteObject[], checksums: Check
         md5,
         verifiedBy: !md5 ? "size" : manifestMd5 ? "md5-manifest" : "md5-etag",
         validator: object.etag,
-        location: bucket ? `s3://${bucket}/${object.key}` : `s3 object ${object.key}`,
+        location: locationOf(object.key, bucket),
       };
     });
 }
@@ -78,7 +78,7 @@ export function s3Source(name: string, files: readonly RemoteFile[], get: Object
  */
 export async function downloadObjects(objects: readonly RemoteObject[], dir: string, get: ObjectGetter, checksums: ChecksumIndex, options: DownloadRun = {}): Promise<DownloadSummary> {
   const files = toRemoteFiles(objects, checksums, options.bucket);
-  return downloadFiles(files, dir, s3Source(options.bucket ? `s3://${options.bucket}/` : "s3", files, get), options);
+  return downloadFiles(files, dir, s3Source(sourceName(options.bucket), files, get), options);
 }
 
 /** A file whose size and MD5 are known beforehand (from a download plan or a manifest). */
@@ -95,9 +95,18 @@ export interface KnownObject {
  * one part (its ETag is its MD5) honours; a multipart object answers 412 and the file starts over.
  */
 export async function downloadKnownObjects(objects: readonly KnownObject[], dir: string, get: ObjectGetter, options: DownloadRun = {}): Promise<DownloadSummary> {
-  const where = (key: string) => (options.bucket ? `s3://${options.bucket}/${key}` : `s3 object ${key}`);
-  const files: RemoteFile[] = objects.map(({ key, size, md5 }) => ({ key, size, md5: md5.toLowerCase(), verifiedBy: "md5-manifest", validator: md5.toLowerCase(), location: where(key) }));
-  return downloadFiles(files, dir, s3Source(options.bucket ? `s3://${options.bucket}/` : "s3", files, get), options);
+  const files: RemoteFile[] = objects.map(({ key, size, md5 }) => ({ key, size, md5: md5.toLowerCase(), verifiedBy: "md5-manifest", validator: md5.toLowerCase(), location: locationOf(key, options.bucket) }));
+  return downloadFiles(files, dir, s3Source(sourceName(options.bucket), files, get), options);
+}
+
+/** How errors name an object: `s3://<bucket>/<key>` when the bucket is known. */
+function locationOf(key: string, bucket: string | undefined): string {
+  return bucket ? `s3://${bucket}/${key}` : `s3 object ${key}`;
+}
+
+/** The engine's name for the source: the bucket's URL when known. */
+function sourceName(bucket: string | undefined): string {
+  return bucket ? `s3://${bucket}/` : "s3";
 }
 
 /** A transfer worth another attempt (resumed from where it stopped): dropped, stalled, or refused by an overloaded or failing server. */
