@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { InvalidArgumentError } from "../errors.js";
-import { toLocalWriteError } from "../files/local-write.js";
+import { writeFileAtomically } from "../files/local-write.js";
 import { redact } from "../core/redact.js";
 import { describeMissing, downloadPlan, fromPlanJson, isPlanFormatError, makePlan, parseShard, planDigest, toPlanJson, toSlurmScript, type DownloadPlan } from "../cohort/index.js";
 import { parseS3Location } from "../s3/options.js";
@@ -48,7 +48,7 @@ export async function plan(argv: string[], io: CliIO): Promise<number> {
   }
   const text = toPlanJson(made);
   if (values.out === "-") io.stdout.write(text);
-  else writeAtomically(values.out, text);
+  else writeFileAtomically(values.out, text);
   const report = values.out === "-" ? io.stderr : io.stdout;
   const { totals } = made;
   report.write(
@@ -160,7 +160,7 @@ export async function slurm(argv: string[], io: CliIO): Promise<number> {
   });
   fs.mkdirSync(logs, { recursive: true });
   fs.mkdirSync(dir, { recursive: true });
-  writeAtomically(script, text, 0o755);
+  writeFileAtomically(script, text, 0o755);
   io.stdout.write(
     `${values.out}: ${shards} array tasks (shards 0-${shards - 1}) of ${values.plan} (${loaded.totals.subjects} subjects, ${loaded.totals.files} files, ${megabytes(loaded.totals.bytes)} MB) into ${dir}; logs in ${logs}\n` +
       `submit with: sbatch ${values.out}\n`,
@@ -212,15 +212,4 @@ function serverArgs(values: ConnectionValues): string[] {
 /** This package's command-line entry (`bin/neuroportal.js`), absolute. */
 function defaultCli(): string {
   return path.resolve(__dirname, "..", "..", "bin", "neuroportal.js");
-}
-
-function writeAtomically(file: string, text: string, mode = 0o644): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    fs.writeFileSync(temp, text, { mode });
-    fs.renameSync(temp, file);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw toLocalWriteError(error, file);
-  }
 }

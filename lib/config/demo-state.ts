@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { writeFileAtomically } from "../files/local-write.js";
 import type { DemoInfo } from "./demo-info.js";
 
 /** Where a running `neuroportal demo` records its services, so notebooks opened later find them. */
@@ -12,9 +13,7 @@ export function demoStateFile(): string {
 /** Records the running demo (owner-readable only: it holds the demo credentials). */
 export function writeDemoState(info: DemoInfo, file = demoStateFile()): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, JSON.stringify({ pid: process.pid, info }), { mode: 0o600 });
-  fs.renameSync(temp, file);
+  writeFileAtomically(file, JSON.stringify({ pid: process.pid, info }), 0o600);
 }
 
 /** Removes the record if it still belongs to this process. */

@@ -81,3 +81,19 @@ function statOf(file: string): fs.Stats | undefined {
     throw toLocalWriteError(error, file);
   }
 }
+
+/**
+ * Writes `text` to `file` through a temporary file beside it and a rename, so a reader never
+ * sees half a file; on failure the temporary file is removed and the error is a
+ * {@link LocalWriteError} where the machine refused the write.
+ */
+export function writeFileAtomically(file: string, text: string, mode = 0o644): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(temp, text, { mode });
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw toLocalWriteError(error, file);
+  }
+}
