@@ -99,9 +99,11 @@ describe("slurm: a cohort's download plan as a job array (issue 15)", function (
 
     const log = fs.readFileSync(path.join(work, "logs", `np-cohort-${job}_${STALLED_SHARD}.out`), "utf8");
     assert.match(log, /shard 2\/4, job \d+_2, run 1,[\s\S]*CANCELLED[\s\S]*shard 2\/4, job \d+_2, run 2,/);
-    const rerun = /shard 2\/4: \d+ subjects, (\d+) files: (\d+) downloaded, 1 resumed, (\d+) skipped \(already verified\), 0 failed/.exec(log);
+    const rerun = /shard 2\/4: \d+ subjects, (\d+) files: (\d+) downloaded, (\d+) resumed, (\d+) skipped \(already verified\), 0 failed/.exec(log);
     assert.ok(rerun, log);
-    assert.equal(Number(rerun[2]) + 1 + Number(rerun[3]), Number(rerun[1]), "the rerun accounts for every file of the shard: what the killed run finished is skipped, the part file resumed");
+    const [files, downloaded, resumed, skipped] = rerun.slice(1).map(Number);
+    assert.ok(resumed >= 1 && resumed <= 4, `the stalled file and at most the other transfers in flight at the kill (--concurrency 4) are resumed: ${log}`);
+    assert.equal(downloaded + resumed + skipped, files, "the rerun accounts for every file of the shard: what the killed run finished is skipped, its part files resumed");
     for (const i of [0, 1, 3]) assert.match(fs.readFileSync(path.join(work, "logs", `np-cohort-${job}_${i}.out`), "utf8"), new RegExp(`shard ${i}/4: \\d+ subjects, \\d+ files: \\d+ downloaded, 0 resumed, 0 skipped \\(already verified\\), 0 failed`));
   });
 
